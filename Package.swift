@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// aiotwin: a research workbench for adaptive federated learning and QoS-aware routing.
+// Module map (dependencies point down): aiotwin (CLI) → Learning → C bridges.
+import PackageDescription
+
+/// The numeric engine is compiled with optimisation even in debug builds: the tests and the
+/// debug binary train real models, and unoptimised Swift loops are 20-50x slower.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
+let package = Package(
+    name: "aiotwin",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "aiotwin", targets: ["aiotwin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C bridges: system libraries with static-inline shims for the macros Swift cannot import.
+        .systemLibrary(name: "CLua", path: "Sources/CBridges/CLua",
+                       pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/CBridges/COpenBLAS",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CBridges/CHDF5",
+                       pkgConfig: "hdf5-serial", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CBridges/CZlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        // Core.
+        .target(name: "Learning", dependencies: ["COpenBLAS", "CZlib"],
+                swiftSettings: optimizedInDebug),
+        .target(name: "Scripting", dependencies: ["CLua"]),
+        .target(name: "Storage", dependencies: ["CHDF5"]),
+
+        // The command-line tool.
+        .executableTarget(name: "aiotwin", dependencies: [
+            "Learning", "Scripting", "Storage",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LearningTests", dependencies: ["Learning"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Learning"]),
+    ]
+)

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `aiotwin` command.
+struct AIoTwin: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "aiotwin",
+        abstract: "A research workbench for adaptive federated learning and QoS-aware routing.",
+        discussion: """
+            Train models with OpenBLAS, federate them, and compare strategies written in Lua.
+            Start with `aiotwin doctor` to check the machine, then `aiotwin train`.
+            """,
+        version: version,
+        subcommands: [Train.self, Bench.self, Doctor.self])
+}
