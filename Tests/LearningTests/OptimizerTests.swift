@@ -63,6 +63,18 @@ struct OptimizerTests {
         for i in 0..<3 { #expect(abs(Double(got[i]) - w[i]) < 1e-5) }
     }
 
+    @Test("learning-rate schedules")
+    func schedules() {
+        #expect(LearningRateSchedule.constant.rate(base: 0.1, epoch: 3, epochs: 5) == 0.1)
+        #expect(LearningRateSchedule.cosine.rate(base: 0.1, epoch: 0, epochs: 4) == 0.1)
+        #expect(abs(LearningRateSchedule.cosine.rate(base: 0.1, epoch: 2, epochs: 4) - 0.05) < 1e-7)
+        let expected: Float = 0.1 * (1 - Float(0.5).squareRoot()) / 2  // cos(3π/4) = −√½
+        #expect(abs(LearningRateSchedule.cosine.rate(base: 0.1, epoch: 3, epochs: 4) - expected) < 1e-7)
+        #expect(LearningRateSchedule.step.rate(base: 1, epoch: 1, epochs: 4) == 1)
+        #expect(abs(LearningRateSchedule.step.rate(base: 1, epoch: 2, epochs: 4) - 0.1) < 1e-7)
+        #expect(abs(LearningRateSchedule.step.rate(base: 1, epoch: 3, epochs: 4) - 0.01) < 1e-7)
+    }
+
     @Test("invalid hyper-parameters are rejected")
     func validation() {
         #expect(throws: LearningError.self) { try OptimizerConfig.sgd(learningRate: 0).validate() }

@@ -49,12 +49,7 @@ final class Conv2DKernel: LayerKernel {
               b: col.pointer, ldb: n, c: gradients + weightOffset, ldc: patchSize)
         // db = row sums of dOut
         let gb = gradients + biasOffset
-        for o in 0..<outChannels {
-            let row = outputGradient + o * n
-            var s: Float = 0
-            for j in 0..<n { s += row[j] }
-            gb[o] = s
-        }
+        for o in 0..<outChannels { gb[o] = VectorMath.sum(outputGradient + o * n, count: n) }
         guard needsInputGradient else { return }
         // dcol = Wᵀ · dOut, then scatter-add back to the input positions.
         sgemm(transA: true, m: patchSize, n: n, k: outChannels, a: weights + weightOffset, lda: patchSize,

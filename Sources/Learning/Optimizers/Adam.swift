@@ -3,8 +3,8 @@ import Foundation
 /// PyTorch's Adam: `m = β₁m + (1−β₁)g`, `v = β₂v + (1−β₂)g²`,
 /// `w −= lr · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)`, with `g = ∇ + λw`.
 public final class Adam: Optimizer, @unchecked Sendable {
-    /// Step size.
-    public let learningRate: Float
+    /// Step size (changed between steps by learning-rate schedules).
+    public var learningRate: Float
     /// Exponential decay rates of the moment estimates.
     public let beta1: Float, beta2: Float
     /// Denominator offset ε.

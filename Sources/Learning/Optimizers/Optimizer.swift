@@ -4,6 +4,8 @@
 /// `update` is called on disjoint ranges of the parameter vector from several threads in the
 /// same step, so implementations touch only the elements of their range.
 public protocol Optimizer: AnyObject, Sendable {
+    /// The step size; schedules change it between steps.
+    var learningRate: Float { get set }
     /// Starts a new step (advances step counters such as Adam's bias correction).
     func beginStep()
     /// Applies the update to `weights[range]` from `gradient[range]`.

@@ -1,8 +1,8 @@
 /// PyTorch's SGD: `g = ∇ + λw`; with momentum `v = μv + g` (`v = g` on the first step);
 /// Nesterov uses `g + μv`; then `w −= lr·g`.
 public final class SGD: Optimizer, @unchecked Sendable {
-    /// Step size.
-    public let learningRate: Float
+    /// Step size (changed between steps by learning-rate schedules).
+    public var learningRate: Float
     /// Momentum factor μ (0 for plain SGD).
     public let momentum: Float
     /// L2 penalty λ.

@@ -8,7 +8,8 @@ struct Train: ParsableCommand {
         abstract: "Train a model centrally and report its test accuracy.",
         discussion: """
             Defaults train the seed's pilot CNN on Fashion-MNIST (Debian's dataset-fashion-mnist)
-            with SGD (lr 0.01, momentum 0.9), batch 32, for 5 epochs: about 91% test accuracy.
+            with SGD (lr 0.02, momentum 0.9, cosine schedule), batch 32, for 5 epochs: 91.6%
+            test accuracy (seed 1).
             Results are identical for the same seed and thread count.
             """)
 
@@ -27,8 +28,11 @@ struct Train: ParsableCommand {
     @Option(help: "Optimiser: sgd or adam.")
     var optimizer = "sgd"
 
-    @Option(name: [.customLong("lr"), .customLong("learning-rate")], help: "Learning rate (default 0.01 for SGD, 0.001 for Adam).")
+    @Option(name: [.customLong("lr"), .customLong("learning-rate")], help: "Learning rate (default 0.02 for SGD, 0.001 for Adam).")
     var learningRate: Float?
+
+    @Option(help: "Learning-rate schedule over the epochs: constant, cosine or step.")
+    var schedule: String = "cosine"
 
     @Option(help: "SGD momentum.")
     var momentum: Float = 0.9
@@ -46,12 +50,15 @@ struct Train: ParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
         guard (1...65_536).contains(batchSize) else { throw ValidationError("--batch-size must be in 1...65536, found \(batchSize)") }
         guard ["sgd", "adam"].contains(optimizer) else { throw ValidationError("--optimizer must be sgd or adam, found '\(optimizer)'") }
+        guard LearningRateSchedule(rawValue: schedule) != nil else {
+            throw ValidationError("--schedule must be one of \(LearningRateSchedule.allCases.map(\.rawValue).joined(separator: ", ")), found '\(schedule)'")
+        }
     }
 
     func optimizerConfig() -> OptimizerConfig {
         optimizer == "adam"
             ? .adam(learningRate: learningRate ?? 0.001, weightDecay: weightDecay)
-            : .sgd(learningRate: learningRate ?? 0.01, momentum: momentum, weightDecay: weightDecay)
+            : .sgd(learningRate: learningRate ?? 0.02, momentum: momentum, weightDecay: weightDecay)
     }
 
     func run() throws {
@@ -69,8 +76,10 @@ struct Train: ParsableCommand {
         var rng = SeededGenerator(seed: seed, label: "shuffle")
         var epochs: [[String: Double]] = []
         var final = Evaluation(count: 0, meanLoss: .nan, accuracy: .nan)
+        let lrSchedule = LearningRateSchedule(rawValue: schedule) ?? .constant
         for epoch in 0..<self.epochs {
             rng.shuffle(&order)
+            optimizerState.learningRate = lrSchedule.rate(base: options.optimizer.learningRate, epoch: epoch, epochs: self.epochs)
             let bar = ProgressBar(label: "epoch \(epoch + 1)/\(self.epochs)", total: order.count)
             let result = trainer.trainEpoch(&net, data: split.train, order: order, batchSize: batchSize,
                                             optimizer: optimizerState, epoch: epoch, epochs: self.epochs) { p in
