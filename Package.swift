@@ -32,14 +32,16 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         .target(name: "Scripting", dependencies: ["CLua"]),
         .target(name: "Storage", dependencies: ["CHDF5"]),
+        .target(name: "Reporting"),
 
         // The command-line tool.
         .executableTarget(name: "aiotwin", dependencies: [
-            "Learning", "Scripting", "Storage",
+            "Learning", "Scripting", "Storage", "Reporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Learning"]),
     ]
 )

@@ -3,7 +3,9 @@
 # package is present it only checks (well under a second).
 set -euo pipefail
 
-packages=(liblua5.4-dev libopenblas-dev libhdf5-dev hdf5-tools zlib1g-dev pkg-config dataset-fashion-mnist)
+# librsvg2-bin converts the SVG plots to PNG (rsvg-convert); fonts-dejavu-core renders their text.
+packages=(liblua5.4-dev libopenblas-dev libhdf5-dev hdf5-tools zlib1g-dev pkg-config dataset-fashion-mnist
+          librsvg2-bin fonts-dejavu-core)
 
 missing=()
 for p in "${packages[@]}"; do
