@@ -42,6 +42,9 @@ let package = Package(
 
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        // A child process for StorageTests: crash after flush, silent errors, handle-leak check.
+        .executableTarget(name: "storage-test-helper", dependencies: ["Storage"], path: "Tests/Helpers/storage-test-helper"),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "storage-test-helper"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Learning"]),
     ]
 )

@@ -22,3 +22,6 @@ static inline unsigned ch5_f_acc_rdwr(void)    { return H5F_ACC_RDWR; }
 static inline hsize_t ch5_s_unlimited(void)    { return H5S_UNLIMITED; }
 static inline hid_t ch5_s_all(void)            { return H5S_ALL; }
 static inline size_t ch5_t_variable(void)      { return H5T_VARIABLE; }
+static inline hid_t ch5_p_group_create(void)   { return H5P_GROUP_CREATE; }
+static inline unsigned ch5_f_obj_all(void)     { return H5F_OBJ_ALL; }
+static inline hid_t ch5_p_dataset_xfer(void)   { return H5P_DATASET_XFER; }
