@@ -31,12 +31,15 @@ let package = Package(
         .target(name: "Learning", dependencies: ["COpenBLAS", "CZlib"],
                 swiftSettings: optimizedInDebug),
         .target(name: "Scripting", dependencies: ["CLua"]),
-        .target(name: "Storage", dependencies: ["CHDF5"]),
+        .target(name: "Storage", dependencies: ["CHDF5", "Learning"]),
         .target(name: "Reporting"),
+
+        // The Lua face of everything, plugins, results and notebooks.
+        .target(name: "Workbench", dependencies: ["Learning", "Scripting", "Storage", "Reporting"]),
 
         // The command-line tool.
         .executableTarget(name: "aiotwin", dependencies: [
-            "Learning", "Scripting", "Storage", "Reporting",
+            "Learning", "Scripting", "Storage", "Reporting", "Workbench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

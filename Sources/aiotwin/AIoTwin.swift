@@ -12,5 +12,5 @@ struct AIoTwin: ParsableCommand {
             Start with `aiotwin doctor` to check the machine, then `aiotwin train`.
             """,
         version: version,
-        subcommands: [Train.self, Bench.self, Doctor.self])
+        subcommands: [Train.self, Compare.self, Inspect.self, Bench.self, Doctor.self])
 }

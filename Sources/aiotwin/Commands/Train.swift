@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Learning
+import Storage
 
 /// `aiotwin train`: centralised training of one model on one data set.
 struct Train: ParsableCommand {
@@ -46,6 +47,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Print the result as JSON on standard output.")
     var json = false
 
+    @Option(help: ArgumentHelp("Write a run file (HDF5): per-epoch metrics in table `global` and the final model as snapshot `final`.", valueName: "file.h5"))
+    var out: String?
+
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, found \(epochs)") }
         guard (1...65_536).contains(batchSize) else { throw ValidationError("--batch-size must be in 1...65536, found \(batchSize)") }
@@ -72,6 +76,11 @@ struct Train: ParsableCommand {
 
         // One optimiser for the whole run; the shuffle stream continues across epochs.
         let optimizerState = options.optimizer.make(parameterCount: net.parameterCount)
+        let run = try out.map { try openRunFile($0, spec: spec, data: split) }
+        let table = try run?.metrics("global", columns: [
+            ColumnSpec("round", .int64), ColumnSpec("time_s", .float64), ColumnSpec("accuracy", .float64),
+            ColumnSpec("loss", .float64), ColumnSpec("train_loss", .float64), ColumnSpec("train_accuracy", .float64)])
+        var elapsed = 0.0
         var order = Array(0..<split.train.count)
         var rng = SeededGenerator(seed: seed, label: "shuffle")
         var epochs: [[String: Double]] = []
@@ -87,15 +96,26 @@ struct Train: ParsableCommand {
             }
             bar.finish()
             guard result.meanLoss.isFinite else {
-                throw LearningError.invalidArgument("training diverged in epoch \(epoch + 1) (loss is \(result.meanLoss)); lower --lr")
+                let message = "training diverged in epoch \(epoch + 1) (loss is \(result.meanLoss)); lower --lr"
+                try? run?.finish(status: .failed(message))
+                throw LearningError.invalidArgument(message)
             }
             final = try trainer.evaluate(net, data: split.test)
+            elapsed += result.seconds
+            try table?.append([.int64(Int64(epoch + 1)), .float64(elapsed), .float64(final.accuracy), .float64(final.meanLoss),
+                               .float64(result.meanLoss), .float64(result.accuracy)])
+            try run?.flush()
             log(String(format: "epoch %d/%d: train loss %.4f, train accuracy %.2f%%, test loss %.4f, test accuracy %.2f%% (%.1f s, %.0f samples/s)",
                        epoch + 1, self.epochs, result.meanLoss, 100 * result.accuracy, final.meanLoss,
                        100 * final.accuracy, result.seconds, result.samplesPerSecond))
             epochs.append(["epoch": Double(epoch + 1), "train_loss": result.meanLoss, "train_accuracy": result.accuracy,
                            "test_loss": final.meanLoss, "test_accuracy": final.accuracy,
                            "seconds": result.seconds, "samples_per_s": result.samplesPerSecond])
+        }
+        if let run {
+            try run.writeSnapshot(name: "final", model: net, attributes: ["round": .int64(Int64(self.epochs))])
+            try run.finish(status: .completed)
+            log("wrote \(run.path)")
         }
         if json {
             let object: [String: Any] = ["model": spec.name, "dataset": split.train.name, "parameters": net.parameterCount,
@@ -106,6 +126,22 @@ struct Train: ParsableCommand {
         } else {
             print(String(format: "test accuracy: %.2f%% (loss %.4f) after %d epochs", 100 * final.accuracy, final.meanLoss, self.epochs))
         }
+    }
+
+    /// Creates the run file with the command line, seed and resolved configuration.
+    private func openRunFile(_ path: String, spec: ModelSpec, data: DataSplit) throws -> RunFile {
+        let run = try RunFile.create(path: path, metadata: RunMetadata(
+            aiotwinVersion: AIoTwin.version, seed: Int64(bitPattern: seed),
+            command: CommandLine.arguments.joined(separator: " "), script: "",
+            host: ProcessInfo.processInfo.hostName, extra: ["name": URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent]))
+        let config: [String: Any] = ["kind": "centralised", "model": spec.name, "dataset": data.train.name,
+                                     "train_samples": data.train.count, "test_samples": data.test.count,
+                                     "epochs": epochs, "batch_size": batchSize, "optimizer": optimizer,
+                                     "learning_rate": Double("\(optimizerConfig().learningRate)") ?? 0, "momentum": Double("\(momentum)") ?? 0,
+                                     "weight_decay": Double("\(weightDecay)") ?? 0, "schedule": schedule, "threads": threading.threads]
+        let json = try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys])
+        try run.setConfiguration(json: String(decoding: json, as: UTF8.self))
+        return run
     }
 
     private func log(_ s: String) {
