@@ -30,7 +30,8 @@ let package = Package(
         // Core.
         .target(name: "Learning", dependencies: ["COpenBLAS", "CZlib"],
                 swiftSettings: optimizedInDebug),
-        .target(name: "Scripting", dependencies: ["CLua"]),
+        .target(name: "CLuaSupport", dependencies: ["CLua"], path: "Sources/CBridges/CLuaSupport"),
+        .target(name: "Scripting", dependencies: ["CLua", "CLuaSupport"]),
         .target(name: "Storage", dependencies: ["CHDF5", "Learning"]),
         .target(name: "Reporting"),
 
@@ -45,6 +46,7 @@ let package = Package(
 
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "ScriptingTests", dependencies: ["Scripting"]),
         // A child process for StorageTests: crash after flush, silent errors, handle-leak check.
         .executableTarget(name: "storage-test-helper", dependencies: ["Storage"], path: "Tests/Helpers/storage-test-helper"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "storage-test-helper"]),

@@ -1,0 +1,85 @@
+import CLua
+import CLuaSupport
+
+/// A Swift function callable from Lua.
+///
+/// It reads its arguments through ``LuaArguments`` and returns its results. Argument errors
+/// thrown by the getters become Lua errors like
+/// `file:line: bad argument #2 to 'aiotwin.train' (number expected, got string)` at the caller's
+/// position; any other thrown Swift error becomes the catchable Lua error
+/// `file:line: host error: <description>` (``LuaError/Kind/hostError`` if uncaught). Host
+/// functions run with the memory cap off and do not count instructions.
+public typealias LuaHostFunction = (LuaArguments) throws -> [LuaValue]
+
+/// A host function as Lua sees it: the trampoline's upvalue points here (unretained; the state
+/// keeps the box alive).
+final class LuaHostFunctionBox {
+    unowned(unsafe) let state: LuaState
+    /// Qualified name for messages, e.g. `aiotwin.train` or `Model:fit`.
+    let name: String
+    /// 1 for methods (argument #1 is `self`), else 0.
+    let selfOffset: Int
+    let body: LuaHostFunction
+
+    init(state: LuaState, name: String, selfOffset: Int, body: @escaping LuaHostFunction) {
+        self.state = state
+        self.name = name
+        self.selfOffset = selfOffset
+        self.body = body
+    }
+
+    /// Runs the Swift function; never raises. Returns the result count, or -1 with a message on top.
+    func invoke(_ L: OpaquePointer) -> Int32 {
+        let state = self.state
+        let savedThread = state.active
+        state.active = L
+        state.hostDepth += 1
+        defer {
+            state.active = savedThread
+            state.hostDepth -= 1
+        }
+        do {
+            let results = try body(LuaArguments(L: L, state: state, function: self, count: Int(lua_gettop(L))))
+            if results.isEmpty { return 0 }
+            guard results.count < 1_000_000, lua_checkstack(L, Int32(results.count) + 2) != 0 else {
+                throw LuaError(kind: .runtime, message: "too many results (\(results.count))")
+            }
+            for r in results { try state.push(r, on: L) }
+            return Int32(results.count)
+        } catch let error as LuaArgumentError {
+            state.pushString(error.message, on: L)
+        } catch {
+            let message = "host error: \(error)"
+            state.lastHostError = (message, error)
+            _ = lua_checkstack(L, 2)
+            state.pushString(message, on: L)
+        }
+        return -1
+    }
+}
+
+/// Called by the C trampoline.
+func luaHostDispatch(_ L: OpaquePointer?, _ context: UnsafeMutableRawPointer?) -> Int32 {
+    guard let L else { return 0 }
+    guard let context else {
+        lua_pushnil(L)
+        return -1
+    }
+    return Unmanaged<LuaHostFunctionBox>.fromOpaque(context).takeUnretainedValue().invoke(L)
+}
+
+/// Called by a handle's `__gc`: drops the reference the userdata held.
+func luaHandleRelease(_ object: UnsafeMutableRawPointer?) {
+    guard let object else { return }
+    Unmanaged<AnyObject>.fromOpaque(object).release()
+}
+
+extension LuaState {
+    /// Keeps a host function alive for the state's lifetime and pushes its Lua closure.
+    func pushHostFunction(name: String, selfOffset: Int = 0, _ body: @escaping LuaHostFunction) {
+        let box = LuaHostFunctionBox(state: self, name: name, selfOffset: selfOffset, body: body)
+        hostFunctions.append(box)
+        _ = lua_checkstack(active, 2)
+        clua_push_host_function(active, Unmanaged.passUnretained(box).toOpaque())
+    }
+}
