@@ -42,14 +42,17 @@ final class Conv2DKernel: LayerKernel {
 
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>, batch: Int,
-                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
+                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool) {
         let n = batch * outHeight * outWidth
         // dW = dOut · colᵀ
         sgemm(transB: true, m: outChannels, n: patchSize, k: n, a: outputGradient, lda: n,
-              b: col.pointer, ldb: n, c: gradients + weightOffset, ldc: patchSize)
+              b: col.pointer, ldb: n, beta: accumulate ? 1 : 0, c: gradients + weightOffset, ldc: patchSize)
         // db = row sums of dOut
         let gb = gradients + biasOffset
-        for o in 0..<outChannels { gb[o] = VectorMath.sum(outputGradient + o * n, count: n) }
+        for o in 0..<outChannels {
+            let s = VectorMath.sum(outputGradient + o * n, count: n)
+            gb[o] = accumulate ? gb[o] + s : s
+        }
         guard needsInputGradient else { return }
         // dcol = Wᵀ · dOut, then scatter-add back to the input positions.
         sgemm(transA: true, m: patchSize, n: n, k: outChannels, a: weights + weightOffset, lda: patchSize,

@@ -27,7 +27,7 @@ final class FlattenKernel: LayerKernel {
 
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>, batch: Int,
-                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
+                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool) {
         guard needsInputGradient else { return }
         let features = outputSize
         for c in 0..<channels {

@@ -6,8 +6,9 @@
 /// in that layout, with no transposition. Flat activations are `[B, F]` as usual. `Flatten`
 /// converts between the two so that features keep PyTorch's (c, h, w) order.
 ///
-/// Parameter gradients are written (not accumulated) into the worker's gradient vector at the
-/// layer's offsets; the trainer reduces the workers' vectors afterwards.
+/// Parameter gradients go into the worker's gradient vector at the layer's offsets: written, or
+/// added when `accumulate` is true (micro-batches after the first); the trainer reduces the
+/// workers' vectors afterwards.
 protocol LayerKernel: AnyObject {
     /// The output buffer, valid after `forward`.
     var output: UnsafeMutablePointer<Float> { get }
@@ -20,10 +21,11 @@ protocol LayerKernel: AnyObject {
     func reserve(batch: Int)
     /// Computes the output for `batch` samples.
     func forward(_ input: UnsafePointer<Float>, batch: Int, weights: UnsafePointer<Float>)
-    /// Computes parameter gradients and, when `needsInputGradient`, the input gradient.
+    /// Computes parameter gradients (added to `gradients` when `accumulate`) and, when
+    /// `needsInputGradient`, the input gradient.
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>, batch: Int,
-                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>)
+                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool)
 }
 
 /// Builds the kernel of a resolved layer.

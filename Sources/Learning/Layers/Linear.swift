@@ -23,13 +23,13 @@ final class LinearKernel: LayerKernel {
 
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>, batch: Int,
-                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
+                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool) {
         // dW = dOutᵀ · in
         sgemm(transA: true, m: outFeatures, n: inFeatures, k: batch, a: outputGradient, lda: outFeatures,
-              b: input, ldb: inFeatures, c: gradients + weightOffset, ldc: inFeatures)
+              b: input, ldb: inFeatures, beta: accumulate ? 1 : 0, c: gradients + weightOffset, ldc: inFeatures)
         // db = column sums of dOut
         let gb = gradients + biasOffset
-        gb.update(repeating: 0, count: outFeatures)
+        if !accumulate { gb.update(repeating: 0, count: outFeatures) }
         for r in 0..<batch {
             let row = outputGradient + r * outFeatures
             for o in 0..<outFeatures { gb[o] += row[o] }

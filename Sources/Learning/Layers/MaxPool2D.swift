@@ -88,7 +88,7 @@ final class MaxPool2DKernel: LayerKernel {
 
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>, batch: Int,
-                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
+                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool) {
         guard needsInputGradient else { return }
         let planes = channels * batch
         let inPlane = height * width, outPlane = outHeight * outWidth

@@ -18,7 +18,7 @@ final class ReLUKernel: LayerKernel {
 
     func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
                   inputGradient: UnsafeMutablePointer<Float>, batch: Int,
-                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
+                  weights: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>, accumulate: Bool) {
         guard needsInputGradient else { return }
         // Explicit SIMD select: a scalar `o > 0 ? g : 0` compiles to a branch that mispredicts
         // half of the time on activations (measured: 19% of a training step).

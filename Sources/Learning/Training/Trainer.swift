@@ -14,6 +14,9 @@ public final class Trainer: @unchecked Sendable {
     public let architecture: ResolvedModel
     /// Worker threads per step.
     public let threads: Int
+    /// The largest slice a worker passes through the network at once (see
+    /// `NetworkWorker.accumulateGradients`); batches are split into such micro-batches.
+    public var microBatch = 32
     private let workers: [NetworkWorker]
     private var lossSums: [Double]
     private var corrects: [Int]
@@ -87,11 +90,8 @@ public final class Trainer: @unchecked Sendable {
         // Phase 1: every worker computes the gradient of its slice (scaled by 1/batch).
         parallelFor(active) { t in
             let lo = total * t / active, hi = total * (t + 1) / active
-            let worker = this.workers[t]
-            worker.load(data, indices: UnsafeBufferPointer(rebasing: batch[lo..<hi]))
-            worker.forward(batch: hi - lo, weights: w.value)
-            let (l, c) = worker.loss(batch: hi - lo, scale: scale)
-            worker.backward(batch: hi - lo, weights: w.value)
+            let (l, c) = this.workers[t].accumulateGradients(data, indices: UnsafeBufferPointer(rebasing: batch[lo..<hi]),
+                                                             scale: scale, weights: w.value, microBatch: this.microBatch)
             this.lossSums[t] = l
             this.corrects[t] = c
         }
