@@ -11,6 +11,13 @@ import CLuaSupport
 /// functions run with the memory cap off and do not count instructions.
 public typealias LuaHostFunction = (LuaArguments) throws -> [LuaValue]
 
+/// A Swift error that is the script's fault (a bad option, a missing file) and reads best as a
+/// plain Lua error, `file:line: <luaMessage>`, without the `host error:` prefix.
+public protocol LuaRaisableError: Error {
+    /// The message raised in Lua.
+    var luaMessage: String { get }
+}
+
 /// A host function as Lua sees it: the trampoline's upvalue points here (unretained; the state
 /// keeps the box alive).
 final class LuaHostFunctionBox {
@@ -48,6 +55,9 @@ final class LuaHostFunctionBox {
             return Int32(results.count)
         } catch let error as LuaArgumentError {
             state.pushString(error.message, on: L)
+        } catch let error as LuaRaisableError {
+            _ = lua_checkstack(L, 2)
+            state.pushString(error.luaMessage, on: L)
         } catch {
             let message = "host error: \(error)"
             state.lastHostError = (message, error)

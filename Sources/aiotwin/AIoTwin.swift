@@ -1,8 +1,9 @@
 import ArgumentParser
+import Workbench
 
 /// The `aiotwin` command.
 struct AIoTwin: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = WorkbenchInfo.version
 
     static let configuration = CommandConfiguration(
         commandName: "aiotwin",
@@ -12,5 +13,5 @@ struct AIoTwin: ParsableCommand {
             Start with `aiotwin doctor` to check the machine, then `aiotwin train`.
             """,
         version: version,
-        subcommands: [Train.self, Compare.self, Inspect.self, Bench.self, Doctor.self])
+        subcommands: [Run.self, Train.self, Compare.self, Inspect.self, Plugins.self, Bench.self, Doctor.self])
 }
