@@ -9,6 +9,22 @@ public enum LuaBenchmark {
         public let nanosecondsPerCall: Double
     }
 
+    /// Times `body`, which makes `calls` calls and returns a checksum (so the work is not
+    /// optimised away): the best of `repetitions`, in nanoseconds per call.
+    public static func measure(_ name: String, calls: Int, repetitions: Int, _ body: () throws -> Double) throws -> Row {
+        var best = Double.infinity
+        var sink = 0.0
+        for _ in 0..<max(1, repetitions) {
+            let start = ContinuousClock.now
+            sink += try body()
+            let elapsed = ContinuousClock.now - start
+            let ns = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+            best = min(best, ns / Double(max(1, calls)))
+        }
+        guard sink.isFinite else { throw LuaError(kind: .runtime, message: "benchmark result is not finite") }
+        return Row(name: name, nanosecondsPerCall: best)
+    }
+
     /// Measures each path `iterations` times (best of `repetitions`).
     public static func run(iterations: Int = 1_000_000, repetitions: Int = 3) throws -> [Row] {
         let lua = try LuaState()
@@ -35,17 +51,7 @@ public enum LuaBenchmark {
         let generic = eight.map(LuaValue.number)
 
         func measure(_ name: String, calls: Int = iterations, _ body: () throws -> Double) throws -> Row {
-            var best = Double.infinity
-            var sink = 0.0
-            for _ in 0..<repetitions {
-                let start = ContinuousClock.now
-                sink += try body()
-                let elapsed = ContinuousClock.now - start
-                let ns = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
-                best = min(best, ns / Double(calls))
-            }
-            guard sink.isFinite else { throw LuaError(kind: .runtime, message: "benchmark result is not finite") }
-            return Row(name: name, nanosecondsPerCall: best)
+            try LuaBenchmark.measure(name, calls: calls, repetitions: repetitions, body)
         }
 
         return try eight.withUnsafeBufferPointer { buffer in

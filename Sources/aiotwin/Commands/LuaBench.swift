@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import Scripting
+import Workbench
 
 /// `aiotwin bench lua`: the cost of calling Lua from Swift in the full sandbox.
 struct LuaBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lua",
-        abstract: "Nanoseconds per Swift→Lua call (plugin hot paths) in the full sandbox.")
+        abstract: "Nanoseconds per Swift→Lua call in the full sandbox, and per plugin call in hot paths.")
 
     @Option(help: "Calls per measurement.")
     var iterations = 1_000_000
@@ -22,7 +23,9 @@ struct LuaBench: ParsableCommand {
     }
 
     func run() throws {
+        let host = try ScriptHost(configuration: ScriptHost.Configuration())
         let rows = try LuaBenchmark.run(iterations: iterations, repetitions: repetitions)
+            + PluginBenchmark.run(host: host, iterations: iterations, repetitions: repetitions)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
