@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
         // A child process for StorageTests: crash after flush, silent errors, handle-leak check.
         .executableTarget(name: "storage-test-helper", dependencies: ["Storage"], path: "Tests/Helpers/storage-test-helper"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "storage-test-helper"]),

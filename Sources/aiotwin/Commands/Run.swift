@@ -34,10 +34,11 @@ struct Run: ParsableCommand {
         let host = try ScriptHost(configuration: options.configuration(scriptDirectory: scriptDirectory, source: source))
         let stem = URL(fileURLWithPath: script).deletingPathExtension().lastPathComponent
         let runName = name ?? "\(stem)-\(Self.timestamp())"
-        var path = "\(options.out)/\(runName).h5"
+        let out = host.configuration.outputDirectory
+        var path = "\(out)/\(runName).h5"
         if name == nil {
             var n = 2
-            while FileManager.default.fileExists(atPath: path) { path = "\(options.out)/\(runName)-\(n).h5"; n += 1 }
+            while FileManager.default.fileExists(atPath: path) { path = "\(out)/\(runName)-\(n).h5"; n += 1 }
         }
         let config: [String: Any] = ["script": script, "seed": options.seed, "threads": options.threads,
                                      "params": Dictionary(uniqueKeysWithValues: options.settings.map { s -> (String, String) in

@@ -5,8 +5,8 @@ import Workbench
 
 /// Options shared by commands that execute Lua (run, notebook).
 struct ScriptOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Directory for run files and plots.", valueName: "dir"))
-    var out = "runs"
+    @Option(help: ArgumentHelp("Directory for run files and plots (default: runs; for a notebook, NOTEBOOK.files next to it).", valueName: "dir"))
+    var out: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("A script parameter, visible as aiotwin.params.KEY (repeatable).", valueName: "key=value"))
     var settings: [String] = []
@@ -39,7 +39,9 @@ struct ScriptOptions: ParsableArguments {
     }
 
     /// The host configuration; `scriptDirectory` is also readable by the script.
-    func configuration(scriptDirectory: String, source: String, print: @escaping (String) -> Void = { Swift.print($0) }) -> ScriptHost.Configuration {
+    func configuration(scriptDirectory: String, source: String, defaultOut: String = "runs",
+                       print: @escaping (String) -> Void = { Swift.print($0) }) -> ScriptHost.Configuration {
+        let out = self.out ?? defaultOut
         var c = ScriptHost.Configuration()
         c.seed = seed
         for s in settings {
