@@ -1,3 +1,5 @@
+@preconcurrency import Glibc
+import Foundation
 import Learning
 
 /// Process entry: make sure OpenBLAS runs the right kernel, then parse the command line.
@@ -5,6 +7,8 @@ import Learning
 enum Entry {
     static func main() {
         BLASKernelSelection.restartIfNeeded()
+        // Line-buffered even into pipes: script output and progress reach logs as they happen.
+        setvbuf(stdout, nil, _IOLBF, 0)
         AIoTwin.main()
     }
 }

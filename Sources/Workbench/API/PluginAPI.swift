@@ -20,7 +20,7 @@ extension ScriptHost {
                     for (k, v) in try args.table(at: 2).hash {
                         guard !params[k].isNil else {
                             let known = params.hash.keys.compactMap(\.stringValue).sorted()
-                            throw WorkbenchError.invalidInput("plugin '\(name)' has no parameter '\(k)' (parameters: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+                            throw WorkbenchError.invalidInput("plugin '\(name)' has no parameter '\(k.stringValue ?? k.description)' (parameters: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
                         }
                         params[k] = v
                     }
