@@ -51,6 +51,6 @@ let package = Package(
         // A child process for StorageTests: crash after flush, silent errors, handle-leak check.
         .executableTarget(name: "storage-test-helper", dependencies: ["Storage"], path: "Tests/Helpers/storage-test-helper"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "storage-test-helper"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Learning"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Learning", "Storage"]),
     ]
 )

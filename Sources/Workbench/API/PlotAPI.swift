@@ -83,6 +83,28 @@ extension ScriptHost {
                 try writePlot(svg: plot.svg(), to: try file(o), title: plot.title)
                 return [.string(try file(o))]
             },
+            "plot.bar": { [unowned self] args in
+                let o = try LuaOptions(args, at: 1)
+                try o.allowOnly(common.union(["categories", "series"]))
+                guard let categories = o.table["categories"].tableValue?.array.compactMap(\.stringValue), !categories.isEmpty else {
+                    throw WorkbenchError.invalidInput("aiotwin.plot.bar: option 'categories' must be a list of names")
+                }
+                guard let list = o.table["series"].tableValue?.array, !list.isEmpty else {
+                    throw WorkbenchError.invalidInput("aiotwin.plot.bar: option 'series' must be a list of {name =, values =} tables")
+                }
+                let bars = try list.enumerated().map { i, v -> BarSeries in
+                    let s = LuaOptions(v.tableValue ?? LuaTable(), context: "aiotwin.plot.bar series \(i + 1)")
+                    guard let values = try s.doubles("values"), values.count == categories.count else {
+                        throw WorkbenchError.invalidInput("aiotwin.plot.bar: series \(i + 1) needs one value per category (\(categories.count))")
+                    }
+                    return BarSeries(name: try s.string("name", default: "series \(i + 1)"), values: values)
+                }
+                let plot = BarPlot(title: try o.string("title", default: ""), categories: categories, series: bars,
+                                   xLabel: try o.string("x_label", default: ""), yAxis: try axis(o, "y", default: "value"),
+                                   options: try options(o))
+                try writePlot(svg: plot.svg(), to: try file(o), title: plot.title)
+                return [.string(try file(o))]
+            },
             "plot.histogram": { [unowned self] args in
                 let o = try LuaOptions(args, at: 1)
                 try o.allowOnly(common.union(["samples", "bins"]))
