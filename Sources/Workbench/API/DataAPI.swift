@@ -120,6 +120,18 @@ extension ScriptHost {
             "client": { [unowned self] args in [indicesValue(try client(args, try partition(args)))] },
             "dataset": { [unowned self] args in
                 let p = try partition(args)
+                // One client, or the union of a list of clients (a cluster).
+                if args.typeName(at: 2) == "table" {
+                    let members = try args.numbers(at: 2)
+                    var all: [Int] = []
+                    for m in members {
+                        guard let i = Int(exactly: m), i >= 1, i <= p.partition.clients.count else {
+                            throw args.argumentError(2, "clients must be in 1..\(p.partition.clients.count), found \(m)")
+                        }
+                        all += p.partition.clients[i - 1]
+                    }
+                    return [datasetValue(try p.dataset.subset(all))]
+                }
                 return [datasetValue(try p.dataset.subset(try client(args, p)))]
             },
         ])
