@@ -128,6 +128,13 @@ struct LuaWorkflowTests {
         let svg = try String(contentsOfFile: "\(dir)/cmp.svg", encoding: .utf8)
         #expect(svg.contains("<svg") && svg.contains(">a<") && svg.contains(">b<"))
 
+        for kind in ["cdf", "histogram"] {
+            let r = try AIoTwinBinary.run(["compare", "out/a.h5", "out/b.h5", "--kind", kind, "--plot", "\(kind).svg"], directory: dir)
+            #expect(r.status == 0)
+            let plot = try String(contentsOfFile: "\(dir)/\(kind).svg", encoding: .utf8)
+            #expect(plot.contains(kind == "cdf" ? "Distribution of accuracy" : "Histogram of accuracy"))
+        }
+
         let json = try AIoTwinBinary.run(["inspect", "out/a.h5", "--json"], directory: dir)
         let tree = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((tree["attributes"] as? [String: Any])?["status"] as? String == "completed")

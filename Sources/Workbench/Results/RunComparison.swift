@@ -129,6 +129,26 @@ public struct RunComparison {
         return ComparisonTable(rowHeader: "run", columns: columns, rows: rows)
     }
 
+    /// What `plot(_:kind:)` draws.
+    public enum PlotKind: String, CaseIterable, Sendable {
+        /// The metric against the x axis, one line per run.
+        case line
+        /// The empirical distribution of each run's values of the metric.
+        case cdf
+        /// Histograms of each run's values of the metric, with shared bins.
+        case histogram
+    }
+
+    /// The plot of the given kind.
+    public func plot(_ runs: [Run], kind: PlotKind) -> any Plot {
+        let samples = runs.map { Sample(name: $0.name, values: $0.series.points.map(\.y)) }
+        switch kind {
+        case .line: return plot(runs)
+        case .cdf: return CDFPlot(title: "Distribution of \(metric)", samples: samples, xAxis: Axis(label: metric))
+        case .histogram: return HistogramPlot(title: "Histogram of \(metric)", samples: samples, xAxis: Axis(label: metric))
+        }
+    }
+
     /// The line plot of the metric against the x axis.
     public func plot(_ runs: [Run]) -> LinePlot {
         LinePlot(title: "\(metric) by \(by.rawValue)", series: runs.map(\.series), xAxis: by.axis,

@@ -34,6 +34,9 @@ struct Compare: ParsableCommand {
     @Option(help: ArgumentHelp("Write a line plot: FILE.svg, or FILE.png (needs rsvg-convert).", valueName: "file"))
     var plot: String?
 
+    @Option(help: "Plot kind: line (metric by --by), cdf or histogram (distribution of each run's values).")
+    var kind = "line"
+
     @Flag(help: "Lower values of the metric are better (default: inferred from its name).")
     var lowerIsBetter = false
 
@@ -47,6 +50,7 @@ struct Compare: ParsableCommand {
             throw ValidationError("--format must be one of \(TableFormat.allCases.map(\.rawValue).joined(separator: ", ")), found '\(format)'")
         }
         if let plot, !(plot.hasSuffix(".svg") || plot.hasSuffix(".png")) { throw ValidationError("--plot must end in .svg or .png") }
+        guard RunComparison.PlotKind(rawValue: kind) != nil else { throw ValidationError("--kind must be line, cdf or histogram, found '\(kind)'") }
         if lowerIsBetter && higherIsBetter { throw ValidationError("--lower-is-better and --higher-is-better exclude each other") }
     }
 
@@ -57,7 +61,7 @@ struct Compare: ParsableCommand {
         let loaded = try comparison.load(runs)
         print(comparison.table(loaded).render(TableFormat(rawValue: format) ?? .table), terminator: "")
         if let plot {
-            let chart = comparison.plot(loaded)
+            let chart = comparison.plot(loaded, kind: RunComparison.PlotKind(rawValue: kind) ?? .line)
             let url = URL(fileURLWithPath: plot)
             if plot.hasSuffix(".png") {
                 try PNGConverter.locate().convert(svgDocument: chart.svg(), to: url)
