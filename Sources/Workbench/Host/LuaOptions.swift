@@ -76,22 +76,18 @@ struct LuaOptions {
         return b
     }
 
-    func ints(_ key: String) throws -> [Int]? {
-        let v = table[key]
-        if v.isNil { return nil }
-        guard let t = v.tableValue, t.hash.isEmpty, let ints = Optional(t.array.compactMap(\.intValue)), ints.count == t.array.count else {
-            throw fail(key, "a list of integers", v)
-        }
-        return ints
-    }
+    func ints(_ key: String) throws -> [Int]? { try list(key, "a list of integers", \.intValue) }
 
-    func doubles(_ key: String) throws -> [Double]? {
+    func doubles(_ key: String) throws -> [Double]? { try list(key, "a list of numbers", \.doubleValue) }
+
+    /// A Lua sequence whose every element converts with `element`.
+    private func list<T>(_ key: String, _ expected: String, _ element: (LuaValue) -> T?) throws -> [T]? {
         let v = table[key]
         if v.isNil { return nil }
-        guard let t = v.tableValue, t.hash.isEmpty, let ds = Optional(t.array.compactMap(\.doubleValue)), ds.count == t.array.count else {
-            throw fail(key, "a list of numbers", v)
-        }
-        return ds
+        guard let t = v.tableValue, t.hash.isEmpty else { throw fail(key, expected, v) }
+        let items = t.array.compactMap(element)
+        guard items.count == t.array.count else { throw fail(key, expected, v) }
+        return items
     }
 
     func seed(_ key: String = "seed", default value: UInt64) throws -> UInt64 {
