@@ -124,7 +124,7 @@ struct Train: ParsableCommand {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
-            print(String(format: "test accuracy: %.2f%% (loss %.4f) after %d epochs", 100 * final.accuracy, final.meanLoss, self.epochs))
+            print(String(format: "test accuracy: %.2f%% (loss %.4f) after %d epoch%@", 100 * final.accuracy, final.meanLoss, self.epochs, self.epochs == 1 ? "" : "s"))
         }
     }
 
