@@ -33,14 +33,15 @@ let package = Package(
         .target(name: "CLuaSupport", dependencies: ["CLua"], path: "Sources/CBridges/CLuaSupport"),
         .target(name: "Scripting", dependencies: ["CLua", "CLuaSupport"]),
         .target(name: "Storage", dependencies: ["CHDF5", "Learning"]),
+        .target(name: "Federation", dependencies: ["Learning"], swiftSettings: optimizedInDebug),
         .target(name: "Reporting"),
 
         // The Lua face of everything, plugins, results and notebooks.
-        .target(name: "Workbench", dependencies: ["Learning", "Scripting", "Storage", "Reporting"]),
+        .target(name: "Workbench", dependencies: ["Learning", "Federation", "Scripting", "Storage", "Reporting"]),
 
         // The command-line tool.
         .executableTarget(name: "aiotwin", dependencies: [
-            "Learning", "Scripting", "Storage", "Reporting", "Workbench",
+            "Learning", "Federation", "Scripting", "Storage", "Reporting", "Workbench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -48,6 +49,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
+        .testTarget(name: "FederationTests", dependencies: ["Federation", "Learning"]),
         // A child process for StorageTests: crash after flush, silent errors, handle-leak check.
         .executableTarget(name: "storage-test-helper", dependencies: ["Storage"], path: "Tests/Helpers/storage-test-helper"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "storage-test-helper"]),

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Runs `body(0..<count)` on up to `count` threads and returns when all are done. Iteration `i`
 /// always does the same work whatever the scheduling, so results are deterministic.
-func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+public func parallelFor(_ count: Int, _ body: (Int) -> Void) {
     if count <= 1 {
         if count == 1 { body(0) }
         return

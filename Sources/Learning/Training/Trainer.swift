@@ -17,6 +17,9 @@ public final class Trainer: @unchecked Sendable {
     /// The largest slice a worker passes through the network at once (see
     /// `NetworkWorker.accumulateGradients`); batches are split into such micro-batches.
     public var microBatch = 32
+    /// A proximal term μ/2·‖w − anchor‖² added to the loss during training (FedProx's client
+    /// objective, with the model the client received as anchor); `nil` for none.
+    public var proximal: (mu: Float, anchor: [Float])?
     private let workers: [NetworkWorker]
     private var lossSums: [Double]
     private var corrects: [Int]
@@ -99,12 +102,20 @@ public final class Trainer: @unchecked Sendable {
         // optimiser, each thread on its own slice of the parameter vector.
         optimizer?.beginStep()
         let ranges = splitRange(architecture.layout.count, parts: threads)
+        let proximal = self.proximal
         parallelFor(ranges.count) { p in
             let range = ranges[p]
             let g0 = this.workers[0].gradients.pointer
             for t in 1..<max(active, 1) {
                 let g = this.workers[t].gradients.pointer
                 for i in range { g0[i] += g[i] }
+            }
+            if optimizer != nil, let proximal {
+                // FedProx: the gradient of μ/2·‖w − w_anchor‖² is μ·(w − w_anchor).
+                proximal.anchor.withUnsafeBufferPointer { a in
+                    let mu = proximal.mu
+                    for i in range { g0[i] += mu * (w.value[i] - a[i]) }
+                }
             }
             optimizer?.update(range, weights: w.value, gradient: g0)
         }

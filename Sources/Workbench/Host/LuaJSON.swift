@@ -28,7 +28,7 @@ enum LuaJSON {
     static func text(_ value: LuaValue) -> String {
         let o = object(value)
         guard JSONSerialization.isValidJSONObject(o),
-              let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]) else {
+              let data = try? JSONSerialization.data(withJSONObject: o, options: [.sortedKeys, .withoutEscapingSlashes]) else {
             // A scalar: JSONSerialization wants a container, so wrap and strip.
             if let data = try? JSONSerialization.data(withJSONObject: [o], options: [.fragmentsAllowed]) {
                 return String(String(decoding: data, as: UTF8.self).dropFirst().dropLast())

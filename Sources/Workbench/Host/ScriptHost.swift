@@ -43,6 +43,8 @@ public final class ScriptHost {
     public let plugins: PluginCatalog
     /// Files (plots) written by the script, with their titles, in order; notebooks show them.
     public private(set) var artifacts: [(path: String, title: String)] = []
+    /// A run file whose latest checkpoint `aiotwin.fl.run` continues from (`aiotwin run --resume`).
+    public var resumeSource: String?
     /// Runs created by the script and not yet finished.
     private(set) var openRuns: [RunRecorder] = []
     var types: HandleTypes!
@@ -64,6 +66,7 @@ public final class ScriptHost {
         registerPlotAPI()
         registerPluginAPI()
         registerRandomAPI()
+        registerFederationAPI()
         try setGlobals()
         try installSandboxMessages()
     }

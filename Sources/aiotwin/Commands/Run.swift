@@ -15,8 +15,11 @@ struct Run: ParsableCommand {
             Example: aiotwin run scripts/centralised.lua --set lr=0.05 --seed 2
             """)
 
-    @Argument(help: "The Lua script.")
-    var script: String
+    @Argument(help: "The Lua script (with --resume: taken from the run file when omitted).")
+    var script: String?
+
+    @Option(help: ArgumentHelp("Continue the federated run recorded in this run file from its latest checkpoint, with its script, seed and parameters; writes a new run file (NAME-resumed.h5).", valueName: "run.h5"))
+    var resume: String?
 
     @OptionGroup var options: ScriptOptions
 
@@ -26,25 +29,55 @@ struct Run: ParsableCommand {
     @Flag(help: "Print the Lua traceback on errors.")
     var traceback = false
 
+    func validate() throws {
+        if script == nil && resume == nil { throw ValidationError("give a script (or --resume RUN.h5)") }
+    }
+
     func run() throws {
-        guard let source = try? String(contentsOfFile: script, encoding: .utf8) else {
-            throw ValidationError("cannot read the script '\(script)'")
+        var options = self.options
+        var script = self.script ?? ""
+        var source = ""
+        var chosenName = name
+        if let resume {
+            // The original run's script, seed and parameters, unless given again.
+            let old = try RunFile.open(path: resume)
+            let metadata = try old.metadata
+            let config = (try old.configurationJSON).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
+            try old.close()
+            if self.script == nil {
+                source = metadata.script
+                script = config["script"] as? String ?? "resumed.lua"
+            }
+            if options.settings.isEmpty, let params = config["params"] as? [String: String] {
+                options.settings = params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            }
+            options.seed = UInt64(bitPattern: metadata.seed)
+            chosenName = chosenName ?? (metadata.extra["name"] ?? URL(fileURLWithPath: resume).deletingPathExtension().lastPathComponent) + "-resumed"
+        }
+        if source.isEmpty {
+            guard let text = try? String(contentsOfFile: script, encoding: .utf8) else {
+                throw ValidationError("cannot read the script '\(script)'")
+            }
+            source = text
         }
         let scriptDirectory = URL(fileURLWithPath: script).deletingLastPathComponent().path
         let host = try ScriptHost(configuration: options.configuration(scriptDirectory: scriptDirectory, source: source))
+        host.resumeSource = resume.map { PathPolicy.absolute($0) }
         let stem = URL(fileURLWithPath: script).deletingPathExtension().lastPathComponent
-        let runName = name ?? "\(stem)-\(Self.timestamp())"
+        let explicitName = chosenName != nil
+        let runName = chosenName ?? "\(stem)-\(Self.timestamp())"
         let out = host.configuration.outputDirectory
         var path = "\(out)/\(runName).h5"
-        if name == nil {
+        if !explicitName || resume != nil {
             var n = 2
             while FileManager.default.fileExists(atPath: path) { path = "\(out)/\(runName)-\(n).h5"; n += 1 }
         }
-        let config: [String: Any] = ["script": script, "seed": options.seed, "threads": options.threads,
+        var config: [String: Any] = ["script": script, "seed": options.seed, "threads": options.threads,
                                      "params": Dictionary(uniqueKeysWithValues: options.settings.map { s -> (String, String) in
                                          let p = s.split(separator: "=", maxSplits: 1).map(String.init)
                                          return (p[0], p.count > 1 ? p[1] : "")
                                      })]
+        if let resume { config["resumed_from"] = resume }
         let json = String(decoding: try JSONSerialization.data(withJSONObject: config, options: [.sortedKeys]), as: UTF8.self)
         let recorder = try host.attachDefaultRun(name: runName, path: path, configurationJSON: json)
         do {
