@@ -130,6 +130,17 @@ extension ScriptHost {
                 throw WorkbenchError.invalidInput("\(o.context): the partition has \(handle.partition.clients.count) clients, the topology \(topology.clients.count)")
             }
             partitions = handle.partition.clients
+        } else if let list = o.table["partition"].tableValue {
+            // A list of Indices, one per client in the topology's client order.
+            partitions = try list.array.enumerated().map { i, v in
+                guard let h = v.handleValue?.object(as: IndicesHandle.self) else {
+                    throw WorkbenchError.invalidInput("\(o.context): partition[\(i + 1)] must be Indices (partition:client(i))")
+                }
+                return h.indices
+            }
+            guard partitions.count == topology.clients.count else {
+                throw WorkbenchError.invalidInput("\(o.context): \(partitions.count) partitions for \(topology.clients.count) clients")
+            }
         } else if !classCounts.isEmpty {
             guard classCounts.count == topology.clients.count else {
                 throw WorkbenchError.invalidInput("\(o.context): every client needs 'data' class counts when one has them (\(classCounts.count) of \(topology.clients.count))")

@@ -20,6 +20,10 @@ public final class ScriptHost {
         public var policy = PathPolicy(roots: ["."])
         /// Where plugins are looked up, in order.
         public var pluginDirectories: [String] = PluginCatalog.defaultDirectories()
+        /// Where `require(name)` looks for Lua modules that are not plugins (the script's folder,
+        /// the project's `scripts/`), in order.
+        public var moduleDirectories: [String] = [FileManager.default.currentDirectoryPath + "/scripts"]
+            + (PluginCatalog.builtInDirectory().map { [URL(fileURLWithPath: $0).deletingLastPathComponent().path + "/scripts"] } ?? [])
         /// Instruction budget and memory cap per top-level call.
         public var limits = LuaLimits(memoryBytes: 512 << 20, instructions: 2_000_000_000)
         /// Training threads (`aiotwin.threads`).
@@ -56,7 +60,12 @@ public final class ScriptHost {
         self.plugins = PluginCatalog(directories: configuration.pluginDirectories)
         var sandbox = LuaSandbox(print: configuration.print)
         let catalog = plugins
-        sandbox.moduleResolver = { name in try catalog.moduleSource(named: name) }
+        let modules = configuration.moduleDirectories.map { LuaModuleSource.resolver(directory: $0) }
+        sandbox.moduleResolver = { name in
+            if let plugin = try catalog.moduleSource(named: name) { return plugin }
+            for resolve in modules { if let m = try resolve(name) { return m } }
+            return nil
+        }
         lua = try LuaState(limits: configuration.limits, sandbox: sandbox)
         types = HandleTypes(dataset: registerDatasetType(), model: registerModelType(), partition: registerPartitionType(),
                             indices: registerIndicesType(), run: registerRunType())

@@ -6,7 +6,7 @@ import Learning
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure performance (compare with the peers in ../shared/peers).",
-        subcommands: [TrainBench.self, LuaBench.self])
+        subcommands: [TrainBench.self, FLBench.self, LuaBench.self])
 }
 
 /// `aiotwin bench train`: training-step throughput of the pilot CNN.

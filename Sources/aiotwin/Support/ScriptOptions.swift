@@ -50,6 +50,7 @@ struct ScriptOptions: ParsableArguments {
         }
         c.outputDirectory = out
         c.pluginDirectories = PluginCatalog.defaultDirectories(extra: plugins)
+        c.moduleDirectories = [scriptDirectory.isEmpty ? "." : scriptDirectory] + c.moduleDirectories
         var policy = PathPolicy(roots: [".", scriptDirectory, out] + plugins + allow)
         for d in c.pluginDirectories { policy.allow(d) }
         c.policy = policy
