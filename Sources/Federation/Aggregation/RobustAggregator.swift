@@ -1,17 +1,23 @@
-/// Byzantine-robust rules that need all of a round's updates: coordinate-wise median, trimmed
-/// mean and (Multi-)Krum. They ignore weights, as Flower's do.
+/// Byzantine-robust rules that need all of a round's updates: coordinate-wise median and
+/// trimmed mean (unweighted, as Flower's), and (Multi-)Krum, whose chosen updates are averaged
+/// weighted by their example counts (as Flower's).
 final class RobustAggregator: ModelAggregator {
     enum Rule { case median, trimmedMean(Double), krum(byzantine: Int, select: Int) }
     let rule: Rule
     private var updates: [[Float]] = []
+    private var weights: [Double] = []
 
     init(rule: Rule) { self.rule = rule }
 
-    func begin(current: [Float]) { updates.removeAll(keepingCapacity: true) }
+    func begin(current: [Float]) {
+        updates.removeAll(keepingCapacity: true)
+        weights.removeAll(keepingCapacity: true)
+    }
 
     func add(_ update: UnsafeBufferPointer<Float>, weight: Double) {
         guard weight > 0 else { return }
         updates.append(Array(update))
+        weights.append(weight)
     }
 
     func finish() -> [Float]? {
@@ -55,9 +61,13 @@ final class RobustAggregator: ModelAggregator {
                 d[a].enumerated().filter { $0.offset != a }.map(\.element).sorted().prefix(neighbours).reduce(0, +)
             }
             let chosen = (0..<n).sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }.prefix(min(m, n))
-            var out = [Float](repeating: 0, count: p)
-            for k in chosen { for i in 0..<p { out[i] += updates[k][i] / Float(chosen.count) } }
-            return out
+            let total = chosen.reduce(0.0) { $0 + weights[$1] }
+            var acc = [Double](repeating: 0, count: p)
+            for k in chosen {
+                let w = weights[k] / total
+                for i in 0..<p { acc[i] += w * Double(updates[k][i]) }
+            }
+            return acc.map { Float($0) }
         }
     }
 

@@ -31,9 +31,11 @@ final class ServerMomentum: ServerStep {
     func restore(_ state: [String: [Float]]) throws { velocity = state["velocity"] ?? [] }
 }
 
-/// FedAdagrad, FedAdam and FedYogi (Reddi et al. 2021, as in Flower) on `Δ = mean − current`:
-/// `m = β₁m + (1−β₁)Δ`; `v` accumulates Δ² (Adagrad), decays (Adam) or moves by Yogi's sign rule;
-/// `w = current + η·m/(√v + τ)`. Adam's and Yogi's `m` and `v` are bias-corrected.
+/// FedAdagrad, FedAdam and FedYogi (Reddi et al. 2021) on `Δ = mean − current`:
+/// `m = β₁m + (1−β₁)Δ`; `v` (from 0) accumulates Δ² (Adagrad), decays (Adam) or moves by Yogi's
+/// sign rule; `w = current + η·m̂/(√v̂ + τ)`, where Adam's and Yogi's `m̂ = m/(1−β₁ᵗ)` and
+/// `v̂ = v/(1−β₂ᵗ)` are bias-corrected (Adagrad: `m̂ = m`, `v̂ = v`). Flower's FedYogi skips the
+/// bias correction and its FedAdam folds it into η; the first steps then differ, later ones converge.
 final class AdaptiveServerStep: ServerStep {
     enum Rule: String { case adagrad, adam, yogi }
     let rule: Rule, eta: Double, beta1: Double, beta2: Double, tau: Double
@@ -47,7 +49,7 @@ final class AdaptiveServerStep: ServerStep {
     func apply(current: [Float], mean: [Float]) -> [Float] {
         if m.count != current.count {
             m = Array(repeating: 0, count: current.count)
-            v = Array(repeating: rule == .adagrad ? 0 : Float(tau * tau), count: current.count)
+            v = Array(repeating: 0, count: current.count)
         }
         t += 1
         let b1 = Float(rule == .adagrad ? 0 : beta1), b2 = Float(beta2), tauF = Float(tau)

@@ -110,7 +110,15 @@ public final class FederatedTraining {
                 throw FederationError.invalidCheckpoint("the checkpoint has \(c.parameters.count) parameters, the model \(global.count)")
             }
             global = c.parameters
-            for (id, state) in c.aggregatorStates { try aggregators[id]?.restore(state) }
+            for (id, state) in c.aggregatorStates {
+                guard let aggregator = aggregators[id] else {
+                    throw FederationError.invalidCheckpoint("the checkpoint has state for '\(id)', which is not an aggregator of this topology")
+                }
+                for (key, values) in state where !values.isEmpty && values.count != global.count && key != "t" {
+                    throw FederationError.invalidCheckpoint("state '\(key)' of \(id) has \(values.count) values, the model \(global.count)")
+                }
+                try aggregator.restore(state)
+            }
             costTotal = c.costTotal; simulatedTotal = c.simulatedTotal; startRound = c.round + 1
             let e = try evaluator.evaluate(model, data: data.test)
             last = (e.accuracy, e.meanLoss)
@@ -124,7 +132,12 @@ public final class FederatedTraining {
         let rounds = settings.topology.global.rounds
         var reason = StopReason.rounds
         var round = startRound - 1
-        if let r = stopReason(accuracy: last.accuracy, loss: last.loss, simulated: simulatedTotal), checkpoint != nil { reason = r; return outcome() }
+        // A model that already meets a target (the initial one, or a resumed one) is not trained.
+        if let r = stopReason(accuracy: last.accuracy, loss: last.loss, simulated: simulatedTotal) {
+            reason = r
+            if checkpoint == nil { try observer?.checkpoint(makeCheckpoint(round, costTotal, simulatedTotal)) }
+            return outcome()
+        }
         while round < rounds {
             if let budget = settings.stop.costBudget, costTotal + maximumRoundCost() > budget { reason = .budget; break }
             round += 1
@@ -246,15 +259,20 @@ public final class FederatedTraining {
         var batchStart = 0
         while batchStart < working.count {
             let batch = Array(working[batchStart..<min(working.count, batchStart + trainers.count)])
-            var results = [(parameters: [Float], loss: Double)?](repeating: nil, count: batch.count)
-            let box = UncheckedResults(results)
+            // Each iteration writes only its own slot, through a raw pointer (no shared array).
+            let slots = UnsafeMutablePointer<(parameters: [Float], loss: Double)?>.allocate(capacity: batch.count)
+            slots.initialize(repeating: nil, count: batch.count)
+            defer { slots.deinitialize(count: batch.count); slots.deallocate() }
+            let target = UncheckedPointer(slots)
             let this = self
             parallelFor(batch.count) { j in
-                box.values[j] = this.trainClient(batch[j], from: start, round: round, localRound: l, trainer: this.trainers[j])
+                target.pointer[j] = this.trainClient(batch[j], from: start, round: round, localRound: l, trainer: this.trainers[j])
             }
-            results = box.values
+            let results = Array(UnsafeBufferPointer(start: slots, count: batch.count))
             for (j, k) in batch.enumerated() {
-                guard let r = results[j] else { continue }
+                guard let r = results[j] else {
+                    throw FederationError.invalidConfiguration("client \(clients[k].id) could not start from the model (parameter count mismatch)")
+                }
                 if weighting != nil { pending.append((k, r.parameters, r.loss)); continue }
                 let w = Double(partitions[k].count)
                 r.parameters.withUnsafeBufferPointer { aggregator.add($0, weight: w) }
@@ -315,8 +333,3 @@ public final class FederatedTraining {
     }
 }
 
-/// Results written by parallel iterations at distinct indices.
-private final class UncheckedResults: @unchecked Sendable {
-    var values: [(parameters: [Float], loss: Double)?]
-    init(_ values: [(parameters: [Float], loss: Double)?]) { self.values = values }
-}
