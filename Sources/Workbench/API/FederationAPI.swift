@@ -177,7 +177,7 @@ extension ScriptHost {
                                costBudget: try stopTable.double("cost"), simulatedTime: try stopTable.double("time")),
             modelSizeMB: try o.double("model_size_mb"), checkpointEvery: try o.int("checkpoint_every", default: 0, range: 0...1_000_000),
             seed: seed, evaluateAggregators: try o.bool("evaluate_aggregators", default: false),
-            clientParallelism: try o.int("client_parallelism", default: 1, range: 1...64), threads: configuration.threads)
+            clientParallelism: try o.int("client_parallelism", default: configuration.threads, range: 1...64), threads: configuration.threads)
         let engine = try FederatedTraining(settings: settings, data: DataSplit(train: train, test: test), partitions: partitions,
                                            initialModel: modelHandle.model)
         if case let .function(f) = o.table["weighting"] {

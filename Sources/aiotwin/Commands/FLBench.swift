@@ -23,8 +23,8 @@ struct FLBench: ParsableCommand {
     @Option(help: "Data set: fashion-mnist or synthetic.")
     var dataset = "fashion-mnist"
 
-    @Option(help: "Clients trained at once (1: one at a time on all threads).")
-    var clientParallelism = 1
+    @Option(help: "Clients trained at once, one thread each (default: --threads; 1: one client at a time on all threads).")
+    var clientParallelism: Int?
 
     @OptionGroup var threading: ThreadOptions
 
@@ -32,7 +32,7 @@ struct FLBench: ParsableCommand {
     var aggregationOnly = false
 
     func validate() throws {
-        guard clients.allSatisfy({ $0 >= 1 }), rounds >= 1, clientParallelism >= 1 else {
+        guard clients.allSatisfy({ $0 >= 1 }), rounds >= 1, (clientParallelism ?? 1) >= 1 else {
             throw ValidationError("--clients, --rounds and --client-parallelism must be positive")
         }
     }
@@ -59,7 +59,7 @@ struct FLBench: ParsableCommand {
             let topology = Topology(global: .init(rounds: rounds), clients: (1...n).map { .init(id: "c\($0)", parent: "ga", cost: 1) })
             let partition = try PartitionScheme.iid.partition(labels: split.train.labels, classCount: split.train.classCount, clients: n, seed: 1)
             let settings = FederationSettings(topology: topology, training: ClientTraining(batchSize: 32), seed: 1,
-                                              clientParallelism: clientParallelism, threads: threading.threads)
+                                              clientParallelism: clientParallelism ?? threading.threads, threads: threading.threads)
             let fl = try FederatedTraining(settings: settings, data: split, partitions: partition.clients, initialModel: initial)
             let observer = Timing()
             try fl.run(observer: observer)
