@@ -15,11 +15,12 @@ struct LuaWorkflowTests {
     }
 
     @Test("the example scripts run in a small configuration and record completed runs",
-          arguments: ["centralised", "lr_sweep", "partitions", "strategy_demo"])
+          arguments: ["centralised", "lr_sweep", "partitions", "strategy_demo", "fl_label_skew", "fl_data_splits", "fl_hierarchy"])
     func examples(_ name: String) throws {
         let dir = try AIoTwinBinary.temporaryDirectory()
         let r = try AIoTwinBinary.run(["run", "\(Self.repository)/scripts/\(name).lua", "--out", dir, "--set", "data=synthetic",
-                                       "--set", "train_limit=600", "--set", "test_limit=200", "--set", "epochs=1"], directory: dir)
+                                       "--set", "train_limit=600", "--set", "test_limit=200", "--set", "epochs=1",
+                                       "--set", "rounds=1", "--set", "per_class=20"], directory: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("run file: \(dir)/\(name)-"))
         let main = try #require(try runFiles(in: dir).first { $0.contains("/\(name)-") })

@@ -361,7 +361,7 @@ struct PartitionerTests {
             _ = try PartitionScheme.classCounts([[1: 30], [2: 5], [1: 11]])
                 .partition(labels: labels, classCount: 10, clients: 3, seed: 6)
         }
-        #expect(message?.contains("client 2") == true)
+        #expect(message?.contains("client 3 ") == true)  // clients are numbered from 1
         #expect(message?.contains("class 1") == true)
         #expect(partitionError {
             _ = try PartitionScheme.classCounts([[1: 30]]).partition(labels: labels, classCount: 10, clients: 2, seed: 6)

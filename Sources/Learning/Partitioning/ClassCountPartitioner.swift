@@ -13,11 +13,11 @@ enum ClassCountPartitioner {
             for (cls, count) in row.sorted(by: { $0.key < $1.key }) {
                 guard cls >= 0 && cls < c else {
                     throw LearningError.invalidPartition(
-                        "client \(client) asks for class \(cls), outside 0..<\(c)")
+                        "client \(client + 1) asks for class \(cls), outside 0..<\(c)")
                 }
                 guard count >= 0 else {
                     throw LearningError.invalidPartition(
-                        "client \(client) asks for a negative count (\(count)) of class \(cls)")
+                        "client \(client + 1) asks for a negative count (\(count)) of class \(cls)")
                 }
             }
         }
@@ -32,7 +32,7 @@ enum ClassCountPartitioner {
                 guard count <= available else {
                     let taken = next[cls] > 0 ? " after earlier clients took \(next[cls])" : ""
                     throw LearningError.invalidPartition(
-                        "client \(client) asks for \(count) examples of class \(cls), but only \(available) of its \(permuted[cls].count) remain\(taken)")
+                        "client \(client + 1) asks for \(count) examples of class \(cls), but only \(available) of its \(permuted[cls].count) remain\(taken)")
                 }
                 clients[client].append(contentsOf: permuted[cls][next[cls]..<(next[cls] + count)])
                 next[cls] += count

@@ -145,9 +145,23 @@ extension ScriptHost {
             guard classCounts.count == topology.clients.count else {
                 throw WorkbenchError.invalidInput("\(o.context): every client needs 'data' class counts when one has them (\(classCounts.count) of \(topology.clients.count))")
             }
-            let counts = try topology.clients.map { try PartitionScheme.parseClassCounts(classCounts[$0.id] ?? "") }
-            partitions = try PartitionScheme.classCounts(counts).partition(labels: train.labels, classCount: train.classCount,
-                                                                           clients: topology.clients.count, seed: seed).clients
+            let counts = try topology.clients.map { c in
+                do { return try PartitionScheme.parseClassCounts(classCounts[c.id] ?? "") } catch {
+                    throw WorkbenchError.invalidInput("\(o.context): client \(c.id): data '\(classCounts[c.id] ?? "")': \(error)")
+                }
+            }
+            do {
+                partitions = try PartitionScheme.classCounts(counts).partition(labels: train.labels, classCount: train.classCount,
+                                                                               clients: topology.clients.count, seed: seed).clients
+            } catch let LearningError.invalidPartition(message) {
+                // The partitioner numbers clients from 1 in topology order; name them by id.
+                var text = message
+                if let range = text.range(of: #"client \d+"#, options: .regularExpression),
+                   let n = Int(text[range].dropFirst(7)), n >= 1, n <= topology.clients.count {
+                    text.replaceSubrange(range, with: "client \(topology.clients[n - 1].id)")
+                }
+                throw WorkbenchError.invalidInput("\(o.context): the clients' data cannot be met: \(text)")
+            }
         } else {
             let scheme = try PartitionScheme(parsing: try o.string("partition", default: "iid"))
             let p = try scheme.partition(labels: train.labels, classCount: train.classCount, clients: topology.clients.count, seed: seed)
