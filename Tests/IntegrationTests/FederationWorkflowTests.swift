@@ -14,7 +14,7 @@ struct FederationWorkflowTests {
                                               client_cost = 1, aggregator_cost = 5, failure = { c2 = 0.5 },
                                               aggregation = "fedavgm" }
         local r = aiotwin.fl.run{ data = data, model = model, topology = topology, partition = "labels:2", lr = 0.05,
-                                  checkpoint_every = 1, model_size_mb = 2 }
+                                  checkpoint_every = 1, model_size_mb = 2, evaluate_clients = true }
         print("done", r.rounds, r.stopped_by)
         """
 
@@ -42,6 +42,10 @@ struct FederationWorkflowTests {
         #expect(aggregators.rowCount == 6 * 2 * 2)
         let clients = try file.readTable("clients")
         #expect(clients.rowCount == 6 * 2 * 2 * 3)
+        let failed = try #require(clients["failed"]?.int64s), local = try #require(clients["local_accuracy"]?.float64s)
+        for i in 0..<clients.rowCount {
+            #expect(failed[i] == 1 ? local[i].isNaN : (0...1).contains(local[i]))
+        }
         #expect(try file.events.map(\.kind) == ["federation", "stopped"])
         #expect(try file.snapshotNames().contains("round-6"))
     }

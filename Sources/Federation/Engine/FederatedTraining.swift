@@ -255,12 +255,12 @@ public final class FederatedTraining {
             }
         }
         // Train the working clients, `clientParallelism` at a time; add their updates in client order.
-        var pending: [(k: Int, parameters: [Float], loss: Double)] = []
+        var pending: [(k: Int, parameters: [Float], loss: Double, localAccuracy: Double?)] = []
         var batchStart = 0
         while batchStart < working.count {
             let batch = Array(working[batchStart..<min(working.count, batchStart + trainers.count)])
             // Each iteration writes only its own slot, through a raw pointer (no shared array).
-            let slots = UnsafeMutablePointer<(parameters: [Float], loss: Double)?>.allocate(capacity: batch.count)
+            let slots = UnsafeMutablePointer<(parameters: [Float], loss: Double, localAccuracy: Double?)?>.allocate(capacity: batch.count)
             slots.initialize(repeating: nil, count: batch.count)
             defer { slots.deinitialize(count: batch.count); slots.deallocate() }
             let target = UncheckedPointer(slots)
@@ -273,10 +273,10 @@ public final class FederatedTraining {
                 guard let r = results[j] else {
                     throw FederationError.invalidConfiguration("client \(clients[k].id) could not start from the model (parameter count mismatch)")
                 }
-                if weighting != nil { pending.append((k, r.parameters, r.loss)); continue }
+                if weighting != nil { pending.append((k, r.parameters, r.loss, r.localAccuracy)); continue }
                 let w = Double(partitions[k].count)
                 r.parameters.withUnsafeBufferPointer { aggregator.add($0, weight: w) }
-                note(k, r.loss, w)
+                note(k, r.loss, w, r.localAccuracy)
             }
             batchStart += batch.count
         }
@@ -291,25 +291,25 @@ public final class FederatedTraining {
             for (p, w) in zip(pending, weights) {
                 let weight = max(0, w ?? 0)
                 if weight > 0 { p.parameters.withUnsafeBufferPointer { aggregator.add($0, weight: weight) } }
-                note(p.k, p.loss, weight)
+                note(p.k, p.loss, weight, p.localAccuracy)
             }
         }
         return (summary, summary.weight, time, cost)
 
-        func note(_ k: Int, _ loss: Double, _ weight: Double) {
+        func note(_ k: Int, _ loss: Double, _ weight: Double, _ localAccuracy: Double?) {
             summary.succeeded += 1
             summary.weight += weight
             cost += modelSize * clients[k].cost
             let compute = clients[k].speed.map { Double(partitions[k].count * clients[k].epochs) / $0 } ?? 0
             time = max(time, 2 * transfer(clients[k].bandwidth) + compute)
             record.clients.append(.init(id: clients[k].id, parent: group.id, localRound: l, samples: partitions[k].count,
-                                        trainLoss: loss, failed: false, weight: weight))
+                                        trainLoss: loss, failed: false, weight: weight, localAccuracy: localAccuracy))
         }
     }
 
     /// Trains client `k` from `start` for its epochs, with a fresh optimiser and a shuffle
     /// stream seeded by (seed, client, round, local round).
-    private func trainClient(_ k: Int, from start: [Float], round: Int, localRound: Int, trainer: Trainer) -> (parameters: [Float], loss: Double)? {
+    private func trainClient(_ k: Int, from start: [Float], round: Int, localRound: Int, trainer: Trainer) -> (parameters: [Float], loss: Double, localAccuracy: Double?)? {
         guard var model = try? Model(architecture: architecture, parameters: start) else { return nil }
         let client = settings.topology.clients[k]
         let training = settings.training
@@ -323,7 +323,8 @@ public final class FederatedTraining {
             loss = trainer.trainEpoch(&model, data: data.train, order: order, batchSize: training.batchSize, optimizer: optimizer).meanLoss
         }
         trainer.proximal = nil
-        return (model.parameters, loss)
+        let local = settings.evaluateClients ? (try? trainer.evaluate(model, data: data.train, indices: partitions[k]))?.accuracy : nil
+        return (model.parameters, loss, local)
     }
 
     static func distance(_ a: [Float], _ b: [Float]) -> Double {

@@ -59,6 +59,8 @@ public struct FederationSettings: Sendable {
     public var seed: UInt64
     /// Also evaluate every local aggregator's model on the test set each global round.
     public var evaluateAggregators: Bool
+    /// Also measure every client's accuracy on its own training samples after it trained.
+    public var evaluateClients: Bool = false
     /// Clients trained at once, each on one thread (1: one client at a time on all threads).
     public var clientParallelism: Int
     /// Threads for training and evaluation.

@@ -28,6 +28,8 @@ public struct RoundRecord: Sendable {
         public var failed: Bool
         /// The weight its update got (after any weighting hook; 0 if rejected or failed).
         public var weight: Double
+        /// Its model's accuracy on its own training samples after training, when measured.
+        public var localAccuracy: Double? = nil
     }
 
     /// 0 for the initial model, then 1…R.

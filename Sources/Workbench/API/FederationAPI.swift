@@ -108,7 +108,7 @@ extension ScriptHost {
     /// `aiotwin.fl.run{ … }`.
     func runFederation(_ o: LuaOptions) throws -> [LuaValue] {
         try o.allowOnly(["data", "model", "topology", "partition", "rounds", "batch_size", "lr", "optimizer", "momentum",
-                         "weight_decay", "mu", "shuffle", "stop", "model_size_mb", "checkpoint_every", "evaluate_aggregators",
+                         "weight_decay", "mu", "shuffle", "stop", "model_size_mb", "checkpoint_every", "evaluate_aggregators", "evaluate_clients",
                          "client_parallelism", "seed", "weighting", "run", "resume", "progress"])
         guard let split = o.table["data"].tableValue,
               let train = split["train"].handleValue?.object(as: DatasetHandle.self)?.dataset,
@@ -192,7 +192,9 @@ extension ScriptHost {
             modelSizeMB: try o.double("model_size_mb"), checkpointEvery: try o.int("checkpoint_every", default: 0, range: 0...1_000_000),
             seed: seed, evaluateAggregators: try o.bool("evaluate_aggregators", default: false),
             clientParallelism: try o.int("client_parallelism", default: configuration.threads, range: 1...64), threads: configuration.threads)
-        let engine = try FederatedTraining(settings: settings, data: DataSplit(train: train, test: test), partitions: partitions,
+        var settingsWithClients = settings
+        settingsWithClients.evaluateClients = try o.bool("evaluate_clients", default: false)
+        let engine = try FederatedTraining(settings: settingsWithClients, data: DataSplit(train: train, test: test), partitions: partitions,
                                            initialModel: modelHandle.model)
         if case let .function(f) = o.table["weighting"] {
             engine.weighting = { round, aggregator, updates in

@@ -26,7 +26,7 @@ final class FederationRecorder: FederationObserver {
                                     ColumnSpec("weight", .float64), ColumnSpec("accuracy", .float64), ColumnSpec("loss", .float64)]
     static let clientColumns = [ColumnSpec("round", .int64), ColumnSpec("local_round", .int64), ColumnSpec("client", .string),
                                 ColumnSpec("parent", .string), ColumnSpec("samples", .int64), ColumnSpec("train_loss", .float64),
-                                ColumnSpec("failed", .int64), ColumnSpec("weight", .float64)]
+                                ColumnSpec("failed", .int64), ColumnSpec("weight", .float64), ColumnSpec("local_accuracy", .float64)]
 
     init(file: RunFile, architecture: ResolvedModel, simulatedTime: Bool, rounds: Int, wallOffset: Double,
          progress: ((String) -> Void)?) throws {
@@ -53,7 +53,7 @@ final class FederationRecorder: FederationObserver {
         })
         try clients.append(rows: r.clients.map { c in
             [.int64(round), .int64(Int64(c.localRound)), .string(c.id), .string(c.parent), .int64(Int64(c.samples)),
-             .float64(c.trainLoss), .int64(c.failed ? 1 : 0), .float64(c.weight)]
+             .float64(c.trainLoss), .int64(c.failed ? 1 : 0), .float64(c.weight), .float64(c.localAccuracy ?? .nan)]
         })
         try file.flush()
         progress?(String(format: "round %d/%d: accuracy %.2f%%, loss %.4f, cost %.6g, %d of %d clients, %.1f s",
