@@ -46,6 +46,28 @@ enum AIoTwinBinary {
                       stderr: String(decoding: errData.value ?? Data(), as: UTF8.self))
     }
 
+    /// Starts `aiotwin args…`, waits until its standard output contains `marker`, then kills it
+    /// with SIGKILL. Returns how the process ended.
+    static func killed(_ args: [String], directory: String, after marker: String) throws -> Process.TerminationReason {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = args
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        while !seen.contains(marker) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return process.terminationReason
+    }
+
     /// A fresh temporary directory.
     static func temporaryDirectory() throws -> String {
         let dir = NSTemporaryDirectory() + "aiotwin-it-\(UUID().uuidString)"

@@ -56,22 +56,7 @@ struct FederationWorkflowTests {
         try write(Self.script, to: "\(dir)/fl.lua")
         #expect(try AIoTwinBinary.run(["run", "fl.lua", "--out", "out", "--name", "whole", "--seed", "4"], directory: dir).status == 0)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: AIoTwinBinary.path)
-        process.arguments = ["run", "fl.lua", "--out", "out", "--name", "cut", "--seed", "4"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = ""
-        while !seen.contains("round 4/6") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = try AIoTwinBinary.killed(["run", "fl.lua", "--out", "out", "--name", "cut", "--seed", "4"], directory: dir, after: "round 4/6")
         #expect(try RunFile.open(path: "\(dir)/out/cut.h5").status == .running)
 
         let resumed = try AIoTwinBinary.run(["run", "--resume", "out/cut.h5", "--out", "out"], directory: dir)

@@ -77,23 +77,9 @@ struct LuaWorkflowTests {
             print("ready")
             while true do end
             """, to: "\(dir)/spin.lua")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: AIoTwinBinary.path)
-        process.arguments = ["run", "spin.lua", "--out", "out", "--name", "spin", "--max-instructions", "0"]
-        process.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var seen = Data()
-        while !String(decoding: seen, as: UTF8.self).contains("ready") {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen.append(chunk)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        let reason = try AIoTwinBinary.killed(["run", "spin.lua", "--out", "out", "--name", "spin", "--max-instructions", "0"],
+                                              directory: dir, after: "ready")
+        #expect(reason == .uncaughtSignal)
         let path = "\(dir)/out/spin.h5"
         let file = try RunFile.open(path: path)
         #expect(try file.status == .running)
