@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C bridges: system libraries with static-inline shims for the macros Swift cannot import.
@@ -34,14 +35,16 @@ let package = Package(
         .target(name: "Scripting", dependencies: ["CLua", "CLuaSupport"]),
         .target(name: "Storage", dependencies: ["CHDF5", "Learning"]),
         .target(name: "Federation", dependencies: ["Learning"], swiftSettings: optimizedInDebug),
+        .target(name: "Routing", dependencies: ["Learning", .product(name: "Yams", package: "Yams")],
+                swiftSettings: optimizedInDebug),
         .target(name: "Reporting"),
 
         // The Lua face of everything, plugins, results and notebooks.
-        .target(name: "Workbench", dependencies: ["Learning", "Federation", "Scripting", "Storage", "Reporting"]),
+        .target(name: "Workbench", dependencies: ["Learning", "Federation", "Routing", "Scripting", "Storage", "Reporting"]),
 
         // The command-line tool.
         .executableTarget(name: "aiotwin", dependencies: [
-            "Learning", "Federation", "Scripting", "Storage", "Reporting", "Workbench",
+            "Learning", "Federation", "Routing", "Scripting", "Storage", "Reporting", "Workbench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -50,6 +53,7 @@ let package = Package(
         .testTarget(name: "ScriptingTests", dependencies: ["Scripting"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "Learning"]),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "Learning"]),
         // A child process for StorageTests: crash after flush, silent errors, handle-leak check.
         .executableTarget(name: "storage-test-helper", dependencies: ["Storage"], path: "Tests/Helpers/storage-test-helper"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "storage-test-helper"]),
