@@ -13,5 +13,5 @@ struct AIoTwin: ParsableCommand {
             Start with `aiotwin doctor` to check the machine, then `aiotwin train`.
             """,
         version: version,
-        subcommands: [Run.self, Notebook.self, Train.self, Compare.self, Inspect.self, Plugins.self, Bench.self, Doctor.self])
+        subcommands: [Run.self, Notebook.self, Train.self, Compare.self, Inspect.self, Proxy.self, Plugins.self, Bench.self, Doctor.self])
 }

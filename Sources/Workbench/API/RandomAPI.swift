@@ -11,8 +11,8 @@ final class RandomHandle {
 }
 
 extension ScriptHost {
-    func registerRandomAPI() {
-        let type = lua.registerType(name: "Random", methods: [
+    func registerRandomType() -> LuaHandleType {
+        lua.registerType(name: "Random", methods: [
             "int": { args in
                 let r = try args.handle(at: 1, as: RandomHandle.self)
                 let lo = try args.integer(at: 2), hi = try args.integer(at: 3)
@@ -30,10 +30,13 @@ extension ScriptHost {
                 return [.number(mean + sd * r.generator.normal())]
             },
         ])
+    }
+
+    func registerRandomAPI() {
         lua.register(module: "aiotwin", functions: [
             "random": { [unowned self] args in
                 let seed = args.isNil(at: 1) ? configuration.seed : UInt64(max(0, try args.integer(at: 1)))
-                return [.userdata(LuaHandle(RandomHandle(seed: seed), type: type))]
+                return [randomValue(RandomHandle(seed: seed))]
             },
         ])
     }

@@ -36,4 +36,5 @@ struct HandleTypes {
     var partition: LuaHandleType
     var indices: LuaHandleType
     var run: LuaHandleType
+    var random: LuaHandleType
 }

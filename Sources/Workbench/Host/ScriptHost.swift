@@ -68,7 +68,7 @@ public final class ScriptHost {
         }
         lua = try LuaState(limits: configuration.limits, sandbox: sandbox)
         types = HandleTypes(dataset: registerDatasetType(), model: registerModelType(), partition: registerPartitionType(),
-                            indices: registerIndicesType(), run: registerRunType())
+                            indices: registerIndicesType(), run: registerRunType(), random: registerRandomType())
         registerDataAPI()
         registerModelAPI()
         registerRunAPI()
