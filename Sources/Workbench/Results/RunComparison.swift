@@ -1,3 +1,4 @@
+import Federation
 import Foundation
 import Reporting
 import Storage
@@ -41,8 +42,14 @@ public struct RunComparison {
         public let path: String
         /// `completed`, `running` (killed or still going) or `failed: …`.
         public let status: String
-        /// The metric against the chosen x column.
+        /// The metric against the chosen x column (empty when the table has no such column).
         public let series: Series
+        /// The metric's values in table order.
+        public let values: [Double]
+        /// The table's `success` column (1 = success), when it has one (routing runs).
+        public let success: [Int64]?
+        /// The table's `instance` column, when it has one (routing runs).
+        public let instances: [String]?
     }
 
     /// The metric column (default `accuracy`).
@@ -70,8 +77,9 @@ public struct RunComparison {
         return lower.contains { metric.lowercased().contains($0) } ? .lowerIsBetter : .higherIsBetter
     }
 
-    /// Reads the runs; every failure names the file.
-    public func load(_ paths: [String]) throws -> [Run] {
+    /// Reads the runs; every failure names the file. The x column is required only for line plots
+    /// and the round/time/cost table (`needsX`).
+    public func load(_ paths: [String], needsX: Bool = true) throws -> [Run] {
         try paths.map { path in
             let file = try RunFile.open(path: path)
             defer { try? file.close() }
@@ -93,11 +101,14 @@ public struct RunComparison {
             guard let y = data[metric].flatMap(Self.numbers) else {
                 throw WorkbenchError.invalidInput("\(path): table '\(chosen)' has no numeric column '\(metric)' (columns: \(data.schema.map(\.name).joined(separator: ", ")))")
             }
-            guard let x = data[by.column].flatMap(Self.numbers) else {
-                throw WorkbenchError.invalidInput("\(path): table '\(chosen)' has no column '\(by.column)' for --by \(by.rawValue)")
+            let x = data[by.column].flatMap(Self.numbers)
+            if needsX && x == nil {
+                throw WorkbenchError.invalidInput("\(path): table '\(chosen)' has no column '\(by.column)' for --by \(by.rawValue) (use --kind cdf, histogram or shares for tables without it)")
             }
             let name = try file.metadata.extra["name"] ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-            return Run(name: name, path: path, status: try file.status.description, series: Series(name: name, x: x, y: y))
+            return Run(name: name, path: path, status: try file.status.description,
+                       series: Series(name: name, x: x ?? [], y: x == nil ? [] : y), values: y,
+                       success: data["success"]?.int64s, instances: data["instance"]?.strings)
         }
     }
 
@@ -129,6 +140,25 @@ public struct RunComparison {
         return ComparisonTable(rowHeader: "run", columns: columns, rows: rows)
     }
 
+    /// Distribution statistics of each run's metric values (and the success fraction when the
+    /// table has a `success` column): the table for CDF, histogram and share comparisons.
+    public func distributionTable(_ runs: [Run]) -> ComparisonTable {
+        let withSuccess = runs.contains { $0.success != nil }
+        var columns = [TableColumn("status"), TableColumn("count"), TableColumn("mean \(metric)"), TableColumn("p50"),
+                       TableColumn("p90"), TableColumn("p99"), TableColumn("max")]
+        if withSuccess { columns.append(TableColumn("success", unit: "%")) }
+        let rows = runs.map { run -> TableRow in
+            let s = SampleSummary(run.values)
+            var values: [TableValue?] = [.text(run.status), .number(Double(s?.count ?? 0)), s.map { .number($0.mean) },
+                                         s.map { .number($0.p50) }, s.map { .number($0.p90) }, s.map { .number($0.p99) }, s.map { .number($0.max) }]
+            if withSuccess {
+                values.append(run.success.map { v in .number(v.isEmpty ? .nan : Double(v.reduce(0, +)) / Double(v.count)) })
+            }
+            return TableRow(run.name, values: values)
+        }
+        return ComparisonTable(rowHeader: "run", columns: columns, rows: rows)
+    }
+
     /// What `plot(_:kind:)` draws.
     public enum PlotKind: String, CaseIterable, Sendable {
         /// The metric against the x axis, one line per run.
@@ -137,15 +167,27 @@ public struct RunComparison {
         case cdf
         /// Histograms of each run's values of the metric, with shared bins.
         case histogram
+        /// Requests per instance (the table's `instance` column), grouped bars per run.
+        case shares
     }
 
     /// The plot of the given kind.
     public func plot(_ runs: [Run], kind: PlotKind) -> any Plot {
-        let samples = runs.map { Sample(name: $0.name, values: $0.series.points.map(\.y)) }
+        let samples = runs.map { Sample(name: $0.name, values: $0.values) }
         switch kind {
         case .line: return plot(runs)
         case .cdf: return CDFPlot(title: "Distribution of \(metric)", samples: samples, xAxis: Axis(label: metric))
         case .histogram: return HistogramPlot(title: "Histogram of \(metric)", samples: samples, xAxis: Axis(label: metric))
+        case .shares:
+            let names = Set(runs.flatMap { $0.instances ?? [] }).filter { !$0.isEmpty }.sorted(by: NaturalOrder.less)
+            let series = runs.map { run -> BarSeries in
+                var counts: [String: Int] = [:]
+                for i in run.instances ?? [] { counts[i, default: 0] += 1 }
+                let total = Double(max(run.instances?.count ?? 0, 1))
+                return BarSeries(name: run.name, values: names.map { 100 * Double(counts[$0] ?? 0) / total })
+            }
+            return BarPlot(title: "Requests per instance", categories: names, series: series, xLabel: "instance",
+                           yAxis: Axis(label: "share of requests", unit: "%"))
         }
     }
 

@@ -11,6 +11,8 @@ struct Compare: ParsableCommand {
             Reads the metric from each run file's metrics table (default: table `global`, metric
             `accuracy`) against rounds, time (time_s) or cumulative cost (cost_total).
             Example: aiotwin compare runs/*.h5 --metric accuracy --by cost --target 0.85 --plot cmp.svg
+            Routing runs (aiotwin proxy simulate --out): --table requests --metric response_ms
+            --kind histogram|cdf|shares gives response-time distributions and per-instance shares.
             """)
 
     @Argument(help: "Run files (.h5).")
@@ -34,7 +36,7 @@ struct Compare: ParsableCommand {
     @Option(help: ArgumentHelp("Write a line plot: FILE.svg, or FILE.png (needs rsvg-convert).", valueName: "file"))
     var plot: String?
 
-    @Option(help: "Plot kind: line (metric by --by), cdf or histogram (distribution of each run's values).")
+    @Option(help: "Plot kind: line (metric by --by), cdf or histogram (distribution of each run's values), shares (requests per instance).")
     var kind = "line"
 
     @Flag(help: "Lower values of the metric are better (default: inferred from its name).")
@@ -50,7 +52,7 @@ struct Compare: ParsableCommand {
             throw ValidationError("--format must be one of \(TableFormat.allCases.map(\.rawValue).joined(separator: ", ")), found '\(format)'")
         }
         if let plot, !(plot.hasSuffix(".svg") || plot.hasSuffix(".png")) { throw ValidationError("--plot must end in .svg or .png") }
-        guard RunComparison.PlotKind(rawValue: kind) != nil else { throw ValidationError("--kind must be line, cdf or histogram, found '\(kind)'") }
+        guard RunComparison.PlotKind(rawValue: kind) != nil else { throw ValidationError("--kind must be line, cdf, histogram or shares, found '\(kind)'") }
         if lowerIsBetter && higherIsBetter { throw ValidationError("--lower-is-better and --higher-is-better exclude each other") }
     }
 
@@ -58,10 +60,12 @@ struct Compare: ParsableCommand {
         let comparison = RunComparison(metric: metric, table: table, by: RunComparison.XAxis(rawValue: by) ?? .round,
                                        target: target,
                                        direction: lowerIsBetter ? .lowerIsBetter : higherIsBetter ? .higherIsBetter : nil)
-        let loaded = try comparison.load(runs)
-        print(comparison.table(loaded).render(TableFormat(rawValue: format) ?? .table), terminator: "")
+        let plotKind = RunComparison.PlotKind(rawValue: kind) ?? .line
+        let loaded = try comparison.load(runs, needsX: plotKind == .line)
+        let table = plotKind == .line ? comparison.table(loaded) : comparison.distributionTable(loaded)
+        print(table.render(TableFormat(rawValue: format) ?? .table), terminator: "")
         if let plot {
-            let chart = comparison.plot(loaded, kind: RunComparison.PlotKind(rawValue: kind) ?? .line)
+            let chart = comparison.plot(loaded, kind: plotKind)
             let url = URL(fileURLWithPath: plot)
             if plot.hasSuffix(".png") {
                 try PNGConverter.locate().convert(svgDocument: chart.svg(), to: url)
