@@ -76,6 +76,7 @@ public final class ScriptHost {
         registerPluginAPI()
         registerRandomAPI()
         registerFederationAPI()
+        registerRoutingAPI()
         try setGlobals()
         try installSandboxMessages()
     }

@@ -67,7 +67,7 @@ struct Simulate: ParsableCommand {
         var seedList = scenario.workload.seedRange
         if let seed { seedList = [seed] } else if let seeds { seedList = Array(seedList.prefix(max(1, seeds))) }
         let recorder = try out.map { path in
-            try SimulationRecorder(path: path, metadata: RunMetadata(
+            try SimulationTables(path: path, metadata: RunMetadata(
                 aiotwinVersion: WorkbenchInfo.version, seed: Int64(bitPattern: seedList.first ?? 0),
                 command: CommandLine.arguments.joined(separator: " "), script: "",
                 extra: ["name": URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent]),

@@ -2,18 +2,24 @@ import Foundation
 import Routing
 import Storage
 
-/// Writes simulated routing runs into a run file: every request (`requests`), one summary row
-/// per seed (`seeds`) and per-instance counts (`instances`), so `aiotwin compare` can plot
-/// response-time histograms, CDFs and per-instance shares.
-public final class SimulationRecorder {
+/// Simulated routing runs in a run file: every request (`requests`), one summary row per seed
+/// (`seeds`) and per-instance counts (`instances`), so `aiotwin compare` can plot response-time
+/// histograms, CDFs and per-instance shares.
+public final class SimulationTables {
     /// The run file.
     public let file: RunFile
     private let requests: TableWriter, seeds: TableWriter, instances: TableWriter
 
-    /// Creates the run file `path` with the run's metadata and configuration.
-    public init(path: String, metadata: RunMetadata, configurationJSON: String) throws {
-        file = try RunFile.create(path: path, metadata: metadata, overwrite: true)
+    /// Creates a run file `path` with the run's metadata and configuration, and the tables.
+    public convenience init(path: String, metadata: RunMetadata, configurationJSON: String) throws {
+        let file = try RunFile.create(path: path, metadata: metadata, overwrite: true)
         try file.setConfiguration(json: configurationJSON)
+        try self.init(file: file)
+    }
+
+    /// Adds the tables to an open run file.
+    public init(file: RunFile) throws {
+        self.file = file
         requests = try file.metrics("requests", columns: [
             ColumnSpec("seed", .int64), ColumnSpec("index", .int64), ColumnSpec("time_s", .float64), ColumnSpec("phase", .string),
             ColumnSpec("instance", .string), ColumnSpec("response_ms", .float64), ColumnSpec("success", .int64),
