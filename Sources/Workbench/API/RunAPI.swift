@@ -40,7 +40,7 @@ extension ScriptHost {
             },
             "runs.compare": { [unowned self] args in
                 let o = try LuaOptions(args, at: 1)
-                try o.allowOnly(["files", "metric", "by", "target", "plot", "format", "table", "title"])
+                try o.allowOnly(["files", "metric", "by", "target", "plot", "format", "table", "title", "kind"])
                 guard let files = o.table["files"].tableValue?.array.compactMap(\.stringValue), !files.isEmpty else {
                     throw WorkbenchError.invalidInput("aiotwin.runs.compare: option 'files' must be a list of run file paths")
                 }
@@ -50,16 +50,24 @@ extension ScriptHost {
                 }
                 let comparison = RunComparison(metric: try o.string("metric", default: "accuracy"), table: try o.string("table"),
                                                by: by, target: try o.double("target"))
-                let runs = try comparison.load(paths)
+                guard let kind = RunComparison.PlotKind(rawValue: try o.string("kind", default: "line")) else {
+                    throw WorkbenchError.invalidInput("aiotwin.runs.compare: option 'kind' must be line, cdf, histogram or shares")
+                }
+                let runs = try comparison.load(paths, needsX: kind == .line)
                 if let plot = try o.string("plot") {
-                    var chart = comparison.plot(runs)
-                    if let title = try o.string("title") { chart.title = title }
-                    try writePlot(svg: chart.svg(), to: plot, title: chart.title)
+                    let title = try o.string("title")
+                    var svg = comparison.plot(runs, kind: kind).svg()
+                    if let title, kind == .line {
+                        var chart = comparison.plot(runs)
+                        chart.title = title
+                        svg = chart.svg()
+                    }
+                    try writePlot(svg: svg, to: plot, title: title ?? comparison.metric)
                 }
                 guard let format = TableFormat(rawValue: try o.string("format", default: "markdown")) else {
                     throw WorkbenchError.invalidInput("aiotwin.runs.compare: option 'format' must be table, csv, json or markdown")
                 }
-                return [.string(comparison.table(runs).render(format))]
+                return [.string((kind == .line ? comparison.table(runs) : comparison.distributionTable(runs)).render(format))]
             },
             "log": { [unowned self] args in
                 guard case let .userdata(h) = try lua.global("aiotwin")["run"], let run = h.object(as: RunHandle.self) else {
