@@ -16,6 +16,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // C bridges: system libraries with static-inline shims for the macros Swift cannot import.
@@ -35,17 +37,28 @@ let package = Package(
         .target(name: "Scripting", dependencies: ["CLua", "CLuaSupport"]),
         .target(name: "Storage", dependencies: ["CHDF5", "Learning"]),
         .target(name: "Federation", dependencies: ["Learning"], swiftSettings: optimizedInDebug),
-        .target(name: "Routing", dependencies: ["Learning", .product(name: "Yams", package: "Yams")],
-                swiftSettings: optimizedInDebug),
+        .target(name: "Routing", dependencies: [
+            "Learning", .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: optimizedInDebug),
         .target(name: "Reporting"),
 
         // The Lua face of everything, plugins, results and notebooks.
         .target(name: "Workbench", dependencies: ["Learning", "Federation", "Routing", "Scripting", "Storage", "Reporting"]),
 
+        // A trivial HTTP upstream for proxy benchmarks and emulation.
+        .executableTarget(name: "proxy-bench-upstream", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio")]),
+
         // The command-line tool.
         .executableTarget(name: "aiotwin", dependencies: [
             "Learning", "Federation", "Routing", "Scripting", "Storage", "Reporting", "Workbench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "LearningTests", dependencies: ["Learning"]),
@@ -54,6 +67,10 @@ let package = Package(
         .testTarget(name: "WorkbenchTests", dependencies: ["Workbench"]),
         .testTarget(name: "FederationTests", dependencies: ["Federation", "Learning"]),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "Learning"]),
+        .testTarget(name: "ProxyTests", dependencies: [
+            "Routing", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log")]),
         // A child process for StorageTests: crash after flush, silent errors, handle-leak check.
         .executableTarget(name: "storage-test-helper", dependencies: ["Storage"], path: "Tests/Helpers/storage-test-helper"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "storage-test-helper"]),

@@ -16,11 +16,12 @@ local function bars(file, table_name, label, title, out)
                     series = { { name = "Fashion-MNIST, this project", values = ours },
                                { name = "CIFAR-10, D1.3 (published)", values = published } } }
 end
-bars("table1.h5", "table1", function(t, i) return t.labels[i] .. " labels/client" end,
+local function int(x) return ("%d"):format(math.floor(x + 0.5)) end
+bars("table1.h5", "table1", function(t, i) return int(t.labels[i]) .. " labels/client" end,
      "Table 1: labels per client", "table1-vs-published.svg")
-bars("table2.h5", "table2", function(t, i) return t.clients[i] .. " clients / " .. t.splits[i] .. " splits" end,
+bars("table2.h5", "table2", function(t, i) return int(t.clients[i]) .. " clients / " .. int(t.splits[i]) .. " splits" end,
      "Table 2: clients and data splits", "table2-vs-published.svg")
 bars("table3.h5", "table3", function(t, i)
-  return (t.iid_cluster[i] == "Yes" and "IID" or "non-IID") .. (t.hierarchical[i] == 1 and (" E" .. t.epochs[i] .. " L" .. t.local_rounds[i]) or (" flat E" .. t.epochs[i]))
+  return (t.iid_cluster[i] == "Yes" and "IID" or "non-IID") .. (t.hierarchical[i] == 1 and (" E" .. int(t.epochs[i]) .. " L" .. int(t.local_rounds[i])) or (" flat E" .. int(t.epochs[i])))
 end, "Table 3: flat vs hierarchical", "table3-vs-published.svg")
 print("wrote three bar plots to " .. dir)

@@ -2,7 +2,7 @@ import ArgumentParser
 import Workbench
 
 /// The `aiotwin` command.
-struct AIoTwin: ParsableCommand {
+struct AIoTwin: AsyncParsableCommand {
     static let version = WorkbenchInfo.version
 
     static let configuration = CommandConfiguration(

@@ -5,17 +5,31 @@ import Scripting
 /// (`nodeport`, `peak_ewma_p2c`, `slo_aware`), or a Lua plugin (a `balancer` plugin picks within
 /// the SLO-aware pool; a `predictor` plugin drives a threshold pool).
 public struct PolicyCatalog {
-    /// The scenario whose algorithms and requirement apply.
-    public let scenario: Scenario
+    /// Algorithm specifications by name (a scenario's `algorithms`), checked before the built-ins.
+    public let algorithms: OrderedMap<AlgorithmSpec>
+    /// The service's requirement and the proxy's node.
+    public let context: PolicyContext
     /// The script host that runs Lua plugins (plugins need one).
     public let host: ScriptHost?
 
-    /// Creates a catalog.
-    public init(scenario: Scenario, host: ScriptHost?) { self.scenario = scenario; self.host = host }
+    /// A catalog of a scenario's algorithms, requirement and proxy node.
+    public init(scenario: Scenario, host: ScriptHost?) {
+        self.init(algorithms: scenario.algorithms ?? OrderedMap(),
+                  context: PolicyContext(ownNode: scenario.topology.proxyNode, requirement: scenario.requirement), host: host)
+    }
+
+    /// A catalog of the given algorithms (plus the built-ins) in `context`.
+    public init(algorithms: OrderedMap<AlgorithmSpec> = OrderedMap(), context: PolicyContext, host: ScriptHost?) {
+        self.algorithms = algorithms
+        self.context = context
+        self.host = host
+    }
+
+    private func spec(_ name: String) -> AlgorithmSpec? { algorithms[name] ?? PolicyFactory.builtins[name] }
 
     /// Every name `make` accepts.
     public var names: [String] {
-        let algorithms = scenario.algorithms.map { Array($0.keys) } ?? []
+        let algorithms = Array(self.algorithms.keys)
         let builtins = PolicyFactory.builtins.keys.filter { !algorithms.contains($0) }
         let plugins = host?.plugins.entries.compactMap { e -> String? in
             guard let d = try? host?.plugins.describe(e.name), d.kind == "balancer" || d.kind == "predictor" else { return nil }
@@ -25,25 +39,19 @@ public struct PolicyCatalog {
     }
 
     /// Whether policies from `name` run Lua (and so must stay on one thread).
-    public func usesLua(_ name: String) -> Bool {
-        (try? PolicyFactory.spec(named: name, in: scenario)) == nil
-    }
+    public func usesLua(_ name: String) -> Bool { spec(name) == nil }
 
     /// A new policy for `name`.
     public func make(_ name: String) throws -> any RoutingPolicy {
-        if let spec = try? PolicyFactory.spec(named: name, in: scenario) {
-            return PolicyFactory.make(spec, name: name,
-                                      context: PolicyContext(ownNode: scenario.topology.proxyNode, requirement: scenario.requirement))
-        }
+        if let spec = spec(name) { return PolicyFactory.make(spec, name: name, context: context) }
         guard let host, let description = try? host.plugins.describe(name) else {
             throw WorkbenchError.unknownPlugin("unknown balancer '\(name)' (available: \(names.joined(separator: ", ")))")
         }
         switch description.kind {
         case "balancer":
-            return SLOAwarePolicy(name: name, context: PolicyContext(ownNode: scenario.topology.proxyNode, requirement: scenario.requirement),
-                                  balancer: try LuaBalancer(plugin: name, host: host))
+            return SLOAwarePolicy(name: name, context: context, balancer: try LuaBalancer(plugin: name, host: host))
         case "predictor":
-            return try LuaPredictorPolicy(plugin: name, host: host, tauMs: scenario.requirement.tauMs)
+            return try LuaPredictorPolicy(plugin: name, host: host, tauMs: context.requirement.tauMs)
         default:
             throw WorkbenchError.invalidInput("plugin '\(name)' is a \(description.kind), not a balancer or predictor")
         }

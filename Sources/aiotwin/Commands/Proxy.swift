@@ -1,8 +1,8 @@
 import ArgumentParser
 
 /// `aiotwin proxy`: QoS-aware request routing.
-struct Proxy: ParsableCommand {
+struct Proxy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "QoS-aware routing: simulate scenarios, emulate them over loopback, serve as a reverse proxy.",
-        subcommands: [Simulate.self])
+        subcommands: [Serve.self, Simulate.self])
 }

@@ -1,0 +1,126 @@
+import NIOCore
+import NIOHTTP1
+
+/// One keep-alive HTTP/1.1 connection to an upstream instance, owned by an ``UpstreamPool``.
+///
+/// The last handler of the upstream channel's pipeline (after NIO's request encoder and response
+/// decoder). While it serves a request it hands every response part straight to the client
+/// connection's ``ProxyConnectionHandler`` (same event loop, no hop, no copy); while idle it sits in
+/// its pool, and any byte or close from the upstream evicts it.
+final class UpstreamConnection: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    let pool: UpstreamPool
+    private var context: ChannelHandlerContext?
+    private var channel: (any Channel)?
+    /// The client connection being served, or `nil` while idle.
+    var exchange: ProxyConnectionHandler?
+    /// In the pool's idle list.
+    var isIdle = false
+    var idleSince = NIODeadline.now()
+    private(set) var isClosed = false
+    private var readPending = false
+    private var lastError: (any Error)?
+
+    init(pool: UpstreamPool) {
+        self.pool = pool
+    }
+
+    /// Open and not closing.
+    var isUsable: Bool { !isClosed }
+
+    var isWritable: Bool { channel?.isWritable ?? false }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        self.channel = context.channel
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // A channel closed before it was fully active (NIO's pre-activation window right after the
+        // connect future completes) reports no channelInactive.
+        markClosed()
+        self.context = nil
+        self.channel = nil
+    }
+
+    func channelUnregistered(context: ChannelHandlerContext) {
+        markClosed()
+        context.fireChannelUnregistered()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let exchange else {
+            // An idle connection must stay silent (a late 408 or garbage): evict it.
+            context.close(promise: nil)
+            return
+        }
+        exchange.upstreamReceived(Self.unwrapInboundIn(data), from: self)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        exchange?.upstreamReadComplete(from: self)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        exchange?.upstreamWritabilityChanged(from: self)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        markClosed()
+    }
+
+    private func markClosed() {
+        guard !isClosed else { return }
+        isClosed = true
+        pool.connectionClosed(self)
+        if let exchange {
+            self.exchange = nil
+            exchange.upstreamClosed(self, error: lastError)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A parser error means response bytes arrived (possibly only at EOF, when the decoder finds
+        // a partial message): it wins over the I/O error that usually precedes it.
+        if lastError == nil || error is HTTPParserError { lastError = error }
+        context.close(promise: nil)
+    }
+
+    /// Holds reads while the client cannot take more data (backpressure towards the upstream).
+    func read(context: ChannelHandlerContext) {
+        if let exchange, !exchange.clientIsWritable {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    var debugState: String {
+        "exchange=\(exchange != nil) idle=\(isIdle) closed=\(isClosed) readPending=\(readPending) active=\(channel?.isActive ?? false)"
+    }
+
+    func resumeReading() {
+        guard readPending, let context else { return }
+        readPending = false
+        context.read()
+    }
+
+    @inline(__always)
+    func write(_ part: HTTPClientRequestPart) {
+        context?.write(Self.wrapOutboundOut(part), promise: nil)
+    }
+
+    func flush() {
+        context?.flush()
+    }
+
+    /// Closes the connection (idempotent). `channelInactive` follows, possibly synchronously:
+    /// detach the exchange first.
+    func close() {
+        guard !isClosed, let context else { return }
+        context.close(promise: nil)
+    }
+}
