@@ -1,3 +1,4 @@
+import NIOCore
 import NIOHTTP1
 
 /// The header fields the proxy acts on, recognised without allocating (ASCII case-insensitive).
@@ -83,13 +84,14 @@ private func listedFields(_ headers: HTTPHeaders) -> Set<String> {
 /// Building the heads the proxy sends on: hop-by-hop fields dropped (RFC 9110 §7.6.1), framing
 /// re-established, forwarding fields added.
 enum ForwardingHeaders {
-    /// The request head for the upstream: HTTP/1.1, end-to-end fields in their order, then
+    /// The request head for the upstream, serialised: HTTP/1.1, end-to-end fields in their order, then
     /// `Transfer-Encoding: chunked` if the client's body was chunked, `X-Forwarded-For` (the
     /// client's list plus the client address), `X-Forwarded-Host` (the original Host) and
     /// `X-Forwarded-Proto: http`. `Expect` is dropped: the proxy answers `100 Continue` itself.
     /// A request without `Host` (HTTP/1.0, or absolute-form) gets `Host: host ?? fallbackHost`.
     static func upstreamRequest(_ head: HTTPRequestHead, facts: ProxyRequestFacts, clientIP: String,
-                                uri: String, host: String?, fallbackHost: String) -> HTTPRequestHead {
+                                uri: String, host: String?, fallbackHost: String,
+                                allocator: ByteBufferAllocator) -> ByteBuffer {
         let listed = facts.connectionListsFields ? listedFields(head.headers) : nil
         var fields: [(String, String)] = []
         fields.reserveCapacity(head.headers.count + 4)
@@ -114,7 +116,7 @@ enum ForwardingHeaders {
         fields.append(("X-Forwarded-For", forwardedFor.map { $0 + ", " + clientIP } ?? clientIP))
         if let host { fields.append(("X-Forwarded-Host", host)) }
         fields.append(("X-Forwarded-Proto", "http"))
-        return HTTPRequestHead(version: .http1_1, method: head.method, uri: uri, headers: HTTPHeaders(fields))
+        return HTTPMessageWriter.requestHead(method: head.method, uri: uri, fields: fields, allocator: allocator)
     }
 
     /// How a response body is framed towards the client.

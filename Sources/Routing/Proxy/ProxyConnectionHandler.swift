@@ -56,7 +56,8 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
     // The current request.
     private var service = ""
     private var stats: ProxyLoopMetrics.ServiceStats?
-    private var forwardHead: HTTPRequestHead?
+    /// The serialised request head for the upstream (rewritten for a retry).
+    private var forwardHead: ByteBuffer?
     private var isHeadRequest = false
     private var idempotent = false
     private var clientKeepAlive = true
@@ -294,7 +295,7 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
         forwardHead = ForwardingHeaders.upstreamRequest(
             head, facts: facts, clientIP: clientIP,
             uri: absoluteAuthority != nil ? ProxyServiceName.originForm(of: head.uri) : head.uri, host: host,
-            fallbackHost: service)
+            fallbackHost: service, allocator: allocator)
         let method = head.method
         idempotent = method == .GET || method == .HEAD || method == .OPTIONS || method == .PUT || method == .DELETE
             || method == .TRACE
@@ -324,7 +325,7 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
                 return
             }
             if let connection, requestSent {
-                connection.write(.body(.byteBuffer(part)))
+                connection.writeBody(part, chunked: requestChunked)
                 keepForReplay(part)
                 needsUpstreamFlush = true
             } else {
@@ -345,7 +346,7 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
         case .forwarding:
             requestComplete = true
             if let connection, requestSent {
-                connection.write(.end(trailers))
+                connection.writeEnd(chunked: requestChunked, trailers: trailers)
                 requestEndSent = true
                 // A fixed-length end writes nothing: no flush needed.
                 if requestChunked || trailers != nil { needsUpstreamFlush = true }
@@ -426,19 +427,20 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
         upstreamConnection.exchange = self
         if expectContinue && !requestComplete && attempt == 1, let context {
             expectContinue = false
-            let interim = ProxyResponseWriter.head(HTTPResponseHead(version: clientVersion, status: .continue),
+            let interim = HTTPMessageWriter.responseHead(HTTPResponseHead(version: clientVersion, status: .continue),
                                               allocator: allocator)
             context.writeAndFlush(Self.wrapOutboundOut(.byteBuffer(interim)), promise: nil)
         }
-        upstreamConnection.write(.head(forwardHead!))
+        guard let forwardHead else { return }
+        upstreamConnection.writeHead(forwardHead, isHead: isHeadRequest)
         requestSent = true
         while let part = pendingBody.popFirst() {
-            upstreamConnection.write(.body(.byteBuffer(part)))
+            upstreamConnection.writeBody(part, chunked: requestChunked)
             keepForReplay(part)
         }
         pendingBytes = 0
         if requestComplete {
-            upstreamConnection.write(.end(nil))
+            upstreamConnection.writeEnd(chunked: requestChunked, trailers: nil)
             requestEndSent = true
         }
         needsUpstreamFlush = false
@@ -542,7 +544,7 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
             forwardResponseHead(head, context: context)
         case .body(let part):
             responseBytes += part.readableBytes
-            ProxyResponseWriter.writeBody(part, chunked: chunkedToClient, allocator: allocator, context: context)
+            HTTPMessageWriter.writeBody(part, chunked: chunkedToClient, allocator: allocator, context: context)
             needsClientFlush = true
         case .end(let trailers):
             completeExchange(trailers: trailers, context: context)
@@ -563,7 +565,7 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
         closeAfterResponse = !clientKeepAlive || !requestComplete || framing == .untilClose
         responseStarted = true
         loop.metrics.countResponse(Int(code))
-        context.write(Self.wrapOutboundOut(.byteBuffer(ProxyResponseWriter.head(head, allocator: allocator))),
+        context.write(Self.wrapOutboundOut(.byteBuffer(HTTPMessageWriter.responseHead(head, allocator: allocator))),
                       promise: nil)
         needsClientFlush = true
     }
@@ -582,7 +584,7 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
         }
         let close = closeAfterResponse
         let drainInput = !requestComplete
-        let end = ProxyResponseWriter.end(chunked: chunkedToClient, trailers: trailers, allocator: allocator)
+        let end = HTTPMessageWriter.end(chunked: chunkedToClient, trailers: trailers, allocator: allocator)
         resetRequest()
         lastActivity = now
         needsClientFlush = false
@@ -684,7 +686,7 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
             headers.add(name: "Connection", value: "keep-alive")
         }
         loop.metrics.countResponse(Int(status.code))
-        var bytes = ProxyResponseWriter.head(HTTPResponseHead(version: clientVersion, status: status, headers: headers),
+        var bytes = HTTPMessageWriter.responseHead(HTTPResponseHead(version: clientVersion, status: status, headers: headers),
                                         allocator: allocator)
         if !isHeadRequest { bytes.writeString(body) }
         context.write(Self.wrapOutboundOut(.byteBuffer(bytes)), promise: nil)

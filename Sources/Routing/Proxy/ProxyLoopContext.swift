@@ -15,7 +15,6 @@ final class ProxyLoopContext: @unchecked Sendable {
     let logger: Logger
     weak var registry: ProxyLoopRegistry?
     let metrics: ProxyLoopMetrics
-    let requestEncoderConfiguration: HTTPRequestEncoder.Configuration
     private(set) var pools: [Upstream: UpstreamPool] = [:]
     private var clients: [ObjectIdentifier: ProxyConnectionHandler] = [:]
     private var sweepTask: RepeatedTask?
@@ -29,9 +28,6 @@ final class ProxyLoopContext: @unchecked Sendable {
         self.logger = logger
         self.registry = registry
         self.metrics = ProxyLoopMetrics(bucketsMs: configuration.latencyBucketsMs)
-        var encoder = HTTPRequestEncoder.Configuration()
-        encoder.automaticallySetFramingHeaders = false
-        self.requestEncoderConfiguration = encoder
     }
 
     /// Starts the periodic eviction of idle upstream connections and unused pools.

@@ -7,7 +7,7 @@ import NIOPosix
 /// An HTTP/1.1 reverse proxy built directly on SwiftNIO channel handlers.
 ///
 /// Each accepted client connection gets NIO's request decoder (with the configured head limit) and
-/// a ``ProxyConnectionHandler``, which writes responses itself (``ProxyResponseWriter``). Upstream
+/// a ``ProxyConnectionHandler``, which writes responses itself (``HTTPMessageWriter``). Upstream
 /// connections are opened on the client connection's own event loop and pooled per upstream per
 /// loop, so a request and its response never change threads, and bodies travel as the
 /// `ByteBuffer`s NIO read.

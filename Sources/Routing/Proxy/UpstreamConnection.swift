@@ -3,14 +3,15 @@ import NIOHTTP1
 
 /// One keep-alive HTTP/1.1 connection to an upstream instance, owned by an ``UpstreamPool``.
 ///
-/// The last handler of the upstream channel's pipeline (after NIO's request encoder and response
-/// decoder). While it serves a request it hands every response part straight to the client
-/// connection's ``ProxyConnectionHandler`` (same event loop, no hop, no copy); while idle it sits in
-/// its pool, and any byte or close from the upstream evicts it.
+/// The only handler of the upstream channel's pipeline: it writes the serialised request
+/// (``HTTPMessageWriter``) and parses the response itself (``UpstreamResponseParser``). While it
+/// serves a request it hands every response part straight to the client connection's
+/// ``ProxyConnectionHandler`` (same event loop, no hop, no copy); while idle it sits in its pool,
+/// and any byte or close from the upstream evicts it.
 final class UpstreamConnection: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     let pool: UpstreamPool
     private var context: ChannelHandlerContext?
@@ -23,6 +24,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private(set) var isClosed = false
     private var readPending = false
     private var lastError: (any Error)?
+    private var parser = UpstreamResponseParser()
 
     init(pool: UpstreamPool) {
         self.pool = pool
@@ -52,12 +54,26 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let exchange else {
+        guard exchange != nil else {
             // An idle connection must stay silent (a late 408 or garbage): evict it.
             context.close(promise: nil)
             return
         }
-        exchange.upstreamReceived(Self.unwrapInboundIn(data), from: self)
+        var buffer = Self.unwrapInboundIn(data)
+        do {
+            // Part by part: delivering one may end the exchange, re-use or close this connection.
+            while let part = try parser.next(&buffer) {
+                guard let exchange else {
+                    // Bytes after the end of the response, or a close meanwhile.
+                    if buffer.readableBytes > 0 || parser.hasQueuedEnd { context.close(promise: nil) }
+                    return
+                }
+                exchange.upstreamReceived(part, from: self)
+            }
+        } catch {
+            lastError = error  // a parse error wins over an I/O error seen before it
+            context.close(promise: nil)
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -69,6 +85,14 @@ final class UpstreamConnection: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if exchange != nil {
+            do {
+                // A close-delimited body ends here; a response cut short is an error.
+                if try parser.endOfInput() { exchange?.upstreamReceived(.end(nil), from: self) }
+            } catch {
+                lastError = error
+            }
+        }
         markClosed()
     }
 
@@ -108,9 +132,26 @@ final class UpstreamConnection: ChannelDuplexHandler {
         context.read()
     }
 
+    /// Writes a serialised request head and expects its response (`isHead`: a HEAD request, whose
+    /// response has no body).
+    func writeHead(_ head: ByteBuffer, isHead: Bool) {
+        parser.expectResponse(toHead: isHead)
+        context?.write(Self.wrapOutboundOut(.byteBuffer(head)), promise: nil)
+    }
+
+    /// Writes one request body part (chunk-framed when `chunked`).
     @inline(__always)
-    func write(_ part: HTTPClientRequestPart) {
-        context?.write(Self.wrapOutboundOut(part), promise: nil)
+    func writeBody(_ part: ByteBuffer, chunked: Bool) {
+        guard let context else { return }
+        HTTPMessageWriter.writeBody(part, chunked: chunked, allocator: context.channel.allocator, context: context)
+    }
+
+    /// Ends the request body: the last chunk (and trailers) when chunked, else nothing.
+    func writeEnd(chunked: Bool, trailers: HTTPHeaders?) {
+        guard let context,
+              let end = HTTPMessageWriter.end(chunked: chunked, trailers: trailers, allocator: context.channel.allocator)
+        else { return }
+        context.write(Self.wrapOutboundOut(.byteBuffer(end)), promise: nil)
     }
 
     func flush() {

@@ -69,17 +69,10 @@ final class UpstreamPool {
     func connect(_ completion: @escaping (Result<UpstreamConnection, any Error>) -> Void) {
         connecting += 1
         lastUsed = .now()
-        let encoderConfiguration = loop.requestEncoderConfiguration
+        // No HTTP handlers: the UpstreamConnection added below writes and parses HTTP itself.
         let bootstrap = ClientBootstrap(group: loop.eventLoop)
             .connectTimeout(loop.configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        leftOverBytesStrategy: .dropBytes, enableOutboundHeaderValidation: false,
-                        encoderConfiguration: encoderConfiguration)
-                }
-            }
         let future: EventLoopFuture<any Channel>
         if let address {
             future = bootstrap.connect(to: address)

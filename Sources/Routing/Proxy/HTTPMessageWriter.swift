@@ -1,18 +1,44 @@
 import NIOCore
 import NIOHTTP1
 
-/// Serialises responses to the client straight into `ByteBuffer`s.
+/// Serialises HTTP/1.1 messages straight into `ByteBuffer`s: responses to clients and requests
+/// to upstreams.
 ///
-/// The client pipeline has no NIO response encoder: the proxy decides the framing itself
-/// (see ``ForwardingHeaders/clientResponse(_:clientVersion:noBody:forceClose:)``), so it writes
-/// the head, the body buffers (as received, or inside chunk framing) and the terminator directly,
-/// saving a pipeline hop and a boxed message per part.
-enum ProxyResponseWriter {
+/// Neither pipeline has a NIO encoder: the proxy decides the framing itself (see
+/// ``ForwardingHeaders/clientResponse(_:clientVersion:noBody:forceClose:)`` and
+/// ``ForwardingHeaders/upstreamRequest(_:facts:clientIP:uri:host:fallbackHost:allocator:)``), so
+/// it writes the head, the body buffers (as received, or inside chunk framing) and the terminator
+/// directly, saving a pipeline hop and a boxed message per part.
+enum HTTPMessageWriter {
     private static let crlf = ByteBuffer(string: "\r\n")
     private static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
-    /// Status line and header block.
-    static func head(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
+    /// Request line and header block of an upstream request.
+    static func requestHead(method: HTTPMethod, uri: String, fields: [(String, String)],
+                            allocator: ByteBufferAllocator) -> ByteBuffer {
+        let methodName = method.rawValue
+        var size = 16 + methodName.utf8.count + uri.utf8.count
+        for (name, value) in fields { size += name.utf8.count + value.utf8.count + 4 }
+        var buffer = allocator.buffer(capacity: size)
+        buffer.writeString(methodName)
+        buffer.writeStaticString(" ")
+        buffer.writeString(uri)
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        for (name, value) in fields { writeField(name, value, into: &buffer) }
+        buffer.writeStaticString("\r\n")
+        return buffer
+    }
+
+    @inline(__always)
+    private static func writeField(_ name: String, _ value: String, into buffer: inout ByteBuffer) {
+        buffer.writeString(name)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// Status line and header block of a response to the client.
+    static func responseHead(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
         let reason = head.status.reasonPhrase
         var size = 32 + reason.utf8.count
         for (name, value) in head.headers { size += name.utf8.count + value.utf8.count + 4 }
@@ -30,12 +56,7 @@ enum ProxyResponseWriter {
             buffer.writeString(reason)
             buffer.writeStaticString("\r\n")
         }
-        for (name, value) in head.headers {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
-        }
+        for (name, value) in head.headers { writeField(name, value, into: &buffer) }
         buffer.writeStaticString("\r\n")
         return buffer
     }
@@ -63,12 +84,7 @@ enum ProxyResponseWriter {
         guard let trailers, !trailers.isEmpty else { return lastChunk }
         var buffer = allocator.buffer(capacity: 64)
         buffer.writeStaticString("0\r\n")
-        for (name, value) in trailers {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
-        }
+        for (name, value) in trailers { writeField(name, value, into: &buffer) }
         buffer.writeStaticString("\r\n")
         return buffer
     }
