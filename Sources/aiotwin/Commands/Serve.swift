@@ -106,10 +106,26 @@ struct Serve: AsyncParsableCommand {
         let router = QoSRouter(registry: registry, defaultTauMs: tauMs, seed: seed, group: group, logger: logger, factory: factory)
         let server = ProxyServer(configuration: configuration, router: router, group: group, logger: logger)
         let watcher = RegistryFileWatcher(path: config, router: router, eventLoop: group.next(), logger: logger)
+        // SIGINT and SIGTERM stop the proxy (no new connections, open ones closed) with status 0.
+        let (signals, received) = AsyncStream.makeStream(of: Int32.self)
+        let signalSources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { received.yield(number) }
+            source.resume()
+            return source
+        }
         let address = try await server.start()
         print("listening \(host):\(address.port ?? port)")
         logger.info("serving \(registry.services.count) service(s) from \(config); default balancer \(balancer), τ \(tauMs) ms")
-        withExtendedLifetime(watcher) {}
-        while true { try await Task.sleep(for: .seconds(3600)) }
+        for await number in signals {
+            logger.info("signal \(number): shutting down")
+            break
+        }
+        watcher.stop()
+        try await server.shutdown()
+        signalSources.forEach { $0.cancel() }
+        // The event loops end with the process: shutting them down here would leave the router's
+        // repeated ping task scheduling on a closed loop (NIO logs an error for that).
     }
 }
