@@ -214,8 +214,9 @@ public final class SLOAwarePolicy: RoutingPolicy {
     }
 
     private func sync(_ instances: [Instance], at now: Double) {
+        // Called per request: the common case (same instances) allocates nothing.
+        if instances.count == order.count && zip(instances, order).allSatisfy({ $0.name == $1 }) { return }
         let names = instances.map(\.name)
-        if names == order { return }
         for i in instances where states[i.name] == nil {
             states[i.name] = State(instance: i, predictor: WindowedSLOPredictor(halfLifeS: parameters.halfLifeS,
                                                                                 priorWeight: parameters.priorWeight, at: now))
@@ -235,7 +236,12 @@ public final class SLOAwarePolicy: RoutingPolicy {
 
     private func priorMean(_ name: String) -> Double? {
         guard let s = states[name], let rtt = warmRTT(node: s.instance.node) else { return nil }
-        return rtt + serviceEstimate(excluding: name) <= parameters.priorMargin * requirement.tauMs ? 1 : 0
+        return priorMean(rtt: rtt, serviceMs: serviceEstimate(excluding: name))
+    }
+
+    /// 1 when the warm RTT plus the service estimate (the default without one) fits the margin.
+    private func priorMean(rtt: Double, serviceMs: Double?) -> Double {
+        rtt + (serviceMs ?? parameters.defaultServiceMs) <= parameters.priorMargin * requirement.tauMs ? 1 : 0
     }
 
     private func pOK(_ name: String, at now: Double) -> Double? {
@@ -250,9 +256,29 @@ public final class SLOAwarePolicy: RoutingPolicy {
     }
 
     private func currentPool(at now: Double) -> [String] {
-        order.filter { name in
-            guard let s = states[name], !s.suspended, let p = pOK(name, at: now) else { return false }
-            return p >= rhoInstance
+        // Runs twice per request: sort the service estimates once, not once per instance.
+        let estimates = ServiceEstimates(order.compactMap { states[$0]?.serviceMs })
+        return order.filter { name in
+            guard let s = states[name], !s.suspended, let rtt = warmRTT(node: s.instance.node) else { return false }
+            let prior = priorMean(rtt: rtt, serviceMs: estimates.lowerMedian(excluding: s.serviceMs))
+            return s.predictor.pOK(at: now, priorMean: prior) >= rhoInstance
+        }
+    }
+
+    /// The sorted service estimates of all instances, for the lower median of "the others".
+    private struct ServiceEstimates {
+        let sorted: [Double]
+        init(_ values: [Double]) { sorted = values.sorted() }
+
+        /// The lower median without one occurrence of `own` (when the instance has an estimate),
+        /// exactly as sorting the other instances' estimates would give; `nil` when none is left.
+        func lowerMedian(excluding own: Double?) -> Double? {
+            let skip = own.flatMap { value in sorted.firstIndex(of: value) }
+            let count = sorted.count - (skip == nil ? 0 : 1)
+            guard count > 0 else { return nil }
+            let k = (count - 1) / 2
+            if let skip, k >= skip { return sorted[k + 1] }
+            return sorted[k]
         }
     }
 

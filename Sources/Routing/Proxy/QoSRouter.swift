@@ -19,13 +19,16 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
     private final class ServiceState: @unchecked Sendable {
         let lock = NIOLock()
         let policy: any RoutingPolicy
+        /// The service's own generator (under `lock`), so services never share a lock.
+        var rng: SeededGenerator
         var instances: [Instance]
         var upstreams: [String: Upstream]
         var tau: Double
         var timeout: Double?
         var pinging = false
-        init(policy: any RoutingPolicy, entry: UpstreamRegistry.Service, tau: Double) {
+        init(policy: any RoutingPolicy, entry: UpstreamRegistry.Service, tau: Double, rng: SeededGenerator) {
             self.policy = policy
+            self.rng = rng
             self.instances = []
             self.upstreams = [:]
             self.tau = tau
@@ -44,7 +47,7 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
     private let defaultTau: Double
     private let started = DispatchTime.now().uptimeNanoseconds
     private let states = NIOLockedValueBox<[String: ServiceState]>([:])
-    private let rng: NIOLockedValueBox<SeededGenerator>
+    private let seed: UInt64
     private let logger: Logger
     private let group: (any EventLoopGroup)?
     private var pingTask: RepeatedTask?
@@ -58,7 +61,7 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
                 factory: @escaping PolicyFactory) {
         self.factory = factory
         self.defaultTau = defaultTauMs
-        self.rng = NIOLockedValueBox(SeededGenerator(seed: seed, label: "proxy"))
+        self.seed = seed
         self.logger = logger
         self.group = group
         update(registry)
@@ -87,7 +90,9 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
                     continue
                 }
                 do {
-                    let state = ServiceState(policy: try factory(name, entry.balancer), entry: entry, tau: entry.latencyThresholdMs ?? defaultTau)
+                    let state = ServiceState(policy: try factory(name, entry.balancer), entry: entry,
+                                             tau: entry.latencyThresholdMs ?? defaultTau,
+                                             rng: SeededGenerator(seed: seed, label: "proxy/" + name))
                     state.lock.withLock { state.policy.instancesChanged(state.instances, at: t) }
                     states[name] = state
                 } catch {
@@ -106,7 +111,7 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
         let t = now
         return state.lock.withLock {
             let candidates = excluding.isEmpty ? state.instances : state.instances.filter { i in !excluding.contains { $0.rawValue == i.name } }
-            let chosen = rng.withLockedValue { g in state.policy.choose(at: t, candidates: candidates, rng: &g) }
+            let chosen = state.policy.choose(at: t, candidates: candidates, rng: &state.rng)
             guard let chosen, let upstream = state.upstreams[chosen.name] else { return .noInstance(retryAfterSeconds: 1) }
             return .upstream(upstream)
         }
