@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // aiotwin: a research workbench for adaptive federated learning and QoS-aware routing.
-// Module map (dependencies point down): aiotwin (CLI) → Learning → C bridges.
+// Module map (dependencies point down): aiotwin, aiotwin-proxy (CLIs) → ProxyCommand, Workbench
+// → Federation, Routing, Storage, Reporting, Scripting → Learning → C bridges.
 import PackageDescription
 
 /// The numeric engine is compiled with optimisation even in debug builds: the tests and the
@@ -12,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "aiotwin", targets: ["aiotwin"]),
+        .executable(name: "aiotwin-proxy", targets: ["aiotwin-proxy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,9 +55,18 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio")]),
 
+        // The reverse proxy's command line, shared by `aiotwin proxy serve` and `aiotwin-proxy`.
+        .target(name: "ProxyCommand", dependencies: [
+            "Routing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log")]),
+        // The proxy alone (no BLAS, HDF5, Lua): small and quick to start on every node.
+        .executableTarget(name: "aiotwin-proxy", dependencies: [
+            "ProxyCommand", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
         // The command-line tool.
         .executableTarget(name: "aiotwin", dependencies: [
-            "Learning", "Federation", "Routing", "Scripting", "Storage", "Reporting", "Workbench",
+            "Learning", "Federation", "Routing", "Scripting", "Storage", "Reporting", "Workbench", "ProxyCommand",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -14,8 +14,17 @@
 # Environment (defaults): DURATION=10s CONNECTIONS=64 WRK_THREADS=2 PROXY_THREADS=2
 #   UPSTREAM_THREADS=2 ROUNDS=3 RATE=1000 RATE_SECONDS=15 FAULT_SECONDS=30 SKIP_RATE=0 SKIP_FAULT=0
 #   PROXY_CMD: command that runs the proxy, given `--registry FILE --port P --threads N`; it must
-#     print `listening HOST:PORT`. Default: `aiotwin proxy serve --balancer $BALANCER`.
-#   BALANCER: the routing policy of the default proxy (slo_aware; e.g. random_in_pool for a Lua one).
+#     print `listening HOST:PORT`. Default: `aiotwin-proxy --balancer $BALANCER`, the deployable
+#     proxy binary, built with --static-swift-stdlib into .build-static (a first build there
+#     takes a few minutes).
+#   BALANCER: the routing policy of the default proxy (slo_aware).
+#   LUA_BALANCER: a Lua balancer plugin measured in the same rounds through `aiotwin proxy serve`
+#     ("proxy-lua"; random_in_pool: the SLO-aware pool with the plugin's pick; empty: skip),
+#     beside the same binary with the built-in slo_aware ("proxy-serve"). Their throughput ratio
+#     is the cost of Lua in the request path.
+#   TAU_MS: the service's latency threshold in the registry (1000). At saturation a 2-core box
+#     has latency spikes far above 80 ms; each would suspend the only instance and empty the
+#     pool, and a balancer is not consulted on an empty pool. The pool sizes are reported.
 #   UPSTREAM_CMD: the trivial upstream (default: the `proxy-bench-upstream` product).
 # Needs: swift, and wrk + nginx (installed from Debian with apt-get when missing).
 # All traffic stays on 127.0.0.1; every process started here is stopped on exit.
@@ -32,6 +41,8 @@ RATE_SECONDS=${RATE_SECONDS:-15}
 FAULT_SECONDS=${FAULT_SECONDS:-30}
 SKIP_RATE=${SKIP_RATE:-0}
 SKIP_FAULT=${SKIP_FAULT:-0}
+LUA_BALANCER=${LUA_BALANCER-random_in_pool}
+TAU_MS=${TAU_MS:-1000}
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/bench-proxy.XXXXXX)
@@ -64,14 +75,17 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # --- binaries -----------------------------------------------------------------------------------
 cd "$ROOT"
-if [ -z "${UPSTREAM_CMD:-}" ] || [ -z "${PROXY_CMD:-}" ]; then
-    log "building release binaries"
-    [ -z "${UPSTREAM_CMD:-}" ] && swift build -c release --product proxy-bench-upstream >&2
-    [ -z "${PROXY_CMD:-}" ] && swift build -c release --product aiotwin >&2
-    BIN=$(swift build -c release --show-bin-path)
+log "building release binaries"
+swift build -c release --product proxy-bench-upstream >&2
+swift build -c release --product aiotwin >&2
+BIN=$(swift build -c release --show-bin-path)
+if [ -z "${PROXY_CMD:-}" ]; then
+    swift build -c release --product aiotwin-proxy --static-swift-stdlib --scratch-path "$ROOT/.build-static" >&2
+    STATIC_BIN=$(swift build -c release --static-swift-stdlib --scratch-path "$ROOT/.build-static" --show-bin-path)
 fi
 UPSTREAM_CMD=${UPSTREAM_CMD:-$BIN/proxy-bench-upstream}
-PROXY_CMD=${PROXY_CMD:-$BIN/aiotwin proxy serve --balancer ${BALANCER:-slo_aware}}
+PROXY_CMD=${PROXY_CMD:-$STATIC_BIN/aiotwin-proxy --balancer ${BALANCER:-slo_aware}}
+SERVE_CMD="$BIN/aiotwin proxy serve"
 
 # --- helpers ------------------------------------------------------------------------------------
 # start NAME LOGFILE CMD...: runs CMD in the background, waits for "listening HOST:PORT", prints PORT.
@@ -141,10 +155,17 @@ UP1=$(start upstream1 "$WORK/upstream1.log" "$UPSTREAM_CMD" --port 0 --threads "
 log "upstream s1 on $UP1"
 
 cat >"$WORK/registry.json" <<EOF
-{"services": {"echo": {"instances": [{"name": "s1", "address": "127.0.0.1:$UP1"}], "latencyThresholdMs": 80}}}
+{"services": {"echo": {"instances": [{"name": "s1", "address": "127.0.0.1:$UP1"}], "latencyThresholdMs": $TAU_MS}}}
 EOF
 PROXY=$(start proxy "$WORK/proxy.log" $PROXY_CMD --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
 log "proxy on $PROXY"
+if [ -n "$LUA_BALANCER" ]; then
+    SERVE_PROXY=$(start proxy-serve "$WORK/proxy-serve.log" $SERVE_CMD --balancer slo_aware \
+        --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
+    LUA_PROXY=$(start proxy-lua "$WORK/proxy-lua.log" $SERVE_CMD --balancer "$LUA_BALANCER" \
+        --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
+    log "aiotwin proxy serve with slo_aware on $SERVE_PROXY, with Lua balancer $LUA_BALANCER on $LUA_PROXY"
+fi
 
 NGINX_PORT=$(free_port)
 mkdir -p "$WORK/nginx"
@@ -200,7 +221,14 @@ for round in $(seq 1 "$ROUNDS"); do
     run_wrk direct "$DIRECT_URL" "${WRK_ARGS[@]}"
     run_wrk proxy "$PROXY_URL" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
     run_wrk nginx "$NGINX_URL" "${WRK_ARGS[@]}"
+    if [ -n "$LUA_BALANCER" ]; then
+        run_wrk proxy-serve "http://127.0.0.1:$SERVE_PROXY/" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
+        run_wrk proxy-lua "http://127.0.0.1:$LUA_PROXY/" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
+    fi
 done
+pool_size() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^aiotwin_routing_pool_size/ {print $2}'; }
+POOL_AFTER=$(pool_size "$PROXY")
+[ -n "$LUA_BALANCER" ] && LUA_POOL_AFTER=$(pool_size "$LUA_PROXY")
 
 # --- 2. fixed rate ------------------------------------------------------------------------------
 RATE_CONNECTIONS=10
@@ -281,7 +309,7 @@ echo
 echo "## Proxy benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 echo "Saturation: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, GET / (13-byte body), median of $ROUNDS round(s);"
-echo "proxy: $PROXY_THREADS event loops; nginx: 2 workers, keepalive 64; upstream: $UPSTREAM_THREADS threads."
+echo "proxy: $(echo "$PROXY_CMD" | awk '{print $1}' | xargs basename), $PROXY_THREADS event loops; nginx: 2 workers, keepalive 64; upstream: $UPSTREAM_THREADS threads."
 echo
 echo "| target | req/s (median) | req/s (best) | p50 ms | p99 ms | added p99 vs direct |"
 echo "|---|---|---|---|---|---|"
@@ -290,6 +318,16 @@ echo "| **NIO proxy** | **$P_RPS** | **$P_BEST** | $P_P50 | $P_P99 | $ADD_P ms |
 echo "| nginx | $N_RPS | $N_BEST | $N_P50 | $N_P99 | $ADD_N ms |"
 echo
 echo "proxy / nginx throughput: median **$RATIO**, best **$RATIO_BEST**; per round: $ROUND_RATIOS"
+echo "QoS pool size after the rounds: proxy ${POOL_AFTER:-?} (τ $TAU_MS ms)."
+if [ -n "$LUA_BALANCER" ]; then
+    L_RPS=$(median proxy-lua 2); L_P99=$(median proxy-lua 4); S_RPS=$(median proxy-serve 2); S_P99=$(median proxy-serve 4)
+    LUA_RATIOS=$(paste -d' ' <(awk '$1 == "proxy-lua" {print $2}' "$WORK/results") <(awk '$1 == "proxy-serve" {print $2}' "$WORK/results") |
+        awk '{printf "%s%.3f", (NR > 1 ? ", " : ""), $1 / $2}')
+    echo
+    echo "aiotwin proxy serve, built-in slo_aware: median $S_RPS req/s, p99 $S_P99 ms; with the Lua balancer $LUA_BALANCER"
+    echo "(pool size after: ${LUA_POOL_AFTER:-?}): median $L_RPS req/s, p99 $L_P99 ms."
+    echo "Lua / built-in throughput: median **$(awk -v l="$L_RPS" -v p="$S_RPS" 'BEGIN { printf "%.3f", l / p }')**; per round: $LUA_RATIOS"
+fi
 if [ "$SKIP_RATE" != 1 ]; then
     RD_P50=$(median rate-direct 3); RD_P99=$(median rate-direct 4); RD_RPS=$(median rate-direct 2)
     RP_P50=$(median rate-proxy 3); RP_P99=$(median rate-proxy 4); RP_RPS=$(median rate-proxy 2)
