@@ -19,7 +19,7 @@ public enum FieldError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .unknownKey(let p): return "unknown key '\(p)'"
         case .missingKey(let p): return "missing key '\(p)'"
-        case .invalid(let p, let r): return "invalid value for '\(p)': \(r)"
+        case .invalid(let p, let r): return p.isEmpty ? "invalid document: \(r)" : "invalid value for '\(p)': \(r)"
         }
     }
 
