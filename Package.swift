@@ -85,6 +85,10 @@ let package = Package(
         // A child process for StorageTests: crash after flush, silent errors, handle-leak check.
         .executableTarget(name: "storage-test-helper", dependencies: ["Storage"], path: "Tests/Helpers/storage-test-helper"),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "storage-test-helper"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Learning", "Storage"]),
+        // Through the real binary; NIO for the test upstreams and raw HTTP clients of `proxy serve`.
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "Learning", "Storage", .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
     ]
 )
