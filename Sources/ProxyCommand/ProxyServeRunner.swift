@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Logging
 import NIOCore
@@ -86,13 +85,27 @@ public enum ProxyServeRunner {
         let server = ProxyServer(configuration: configuration, router: router, group: group, logger: logger)
         let watcher = RegistryFileWatcher(path: options.config, router: router, eventLoop: group.next(), logger: logger)
         // SIGINT and SIGTERM stop the proxy (no new connections, open ones closed) with status 0.
+        // A plain handler writes the signal's number to a pipe (async-signal-safe); a thread reads
+        // it. (Dispatch signal sources lost signals on Linux when another thread took them.)
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else { throw ProxyServeError("cannot create the signal pipe (errno \(errno))") }
         let (signals, received) = AsyncStream.makeStream(of: Int32.self)
-        let signalSources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { received.yield(number) }
-            source.resume()
-            return source
+        let readEnd = ends[0]
+        Thread {
+            var byte: UInt8 = 0
+            while true {
+                let n = read(readEnd, &byte, 1)
+                if n == 1 { received.yield(Int32(byte)) } else if n < 0 && errno == EINTR { continue } else { break }
+            }
+        }.start()
+        signalPipeWriteEnd = ends[1]
+        for number in [SIGINT, SIGTERM] {
+            signal(number) { number in
+                let saved = errno
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(signalPipeWriteEnd, &byte, 1)
+                errno = saved
+            }
         }
         let address = try await server.start()
         print("listening \(options.host):\(address.port ?? options.port)")
@@ -103,11 +116,13 @@ public enum ProxyServeRunner {
         }
         watcher.stop()
         try await server.shutdown()
-        signalSources.forEach { $0.cancel() }
         // The event loops end with the process: shutting them down here would leave the router's
         // repeated ping task scheduling on a closed loop (NIO logs an error for that).
     }
 }
+
+/// The write end of the signal pipe, for the SIGINT/SIGTERM handler (which cannot capture).
+nonisolated(unsafe) private var signalPipeWriteEnd: Int32 = -1
 
 /// A start-up error of the proxy, printed as its message.
 public struct ProxyServeError: Error, CustomStringConvertible {

@@ -147,6 +147,28 @@ extension LuaFunctionRef {
         try typedCall(nresults: 1, arguments) { L in try state.value(at: -1, on: L) }
     }
 
+    /// Calls the function; reads its first result as a ``LuaChoice`` without marshalling a
+    /// returned table (only its `name` field is read).
+    public func callChoice(_ arguments: (inout LuaCallArguments) throws -> Void) throws -> LuaChoice {
+        try typedCall(nresults: 1, arguments) { L in
+            switch lua_type(L, -1) {
+            case LUA_TNUMBER:
+                var isInteger: Int32 = 0
+                let i = lua_tointegerx(L, -1, &isInteger)
+                return isInteger != 0 ? .index(Int(i)) : .other("number")
+            case LUA_TSTRING:
+                return .name(state.string(at: -1, on: L))
+            case LUA_TTABLE:
+                // Raw access: no metamethod runs while Swift is on the stack.
+                lua_pushstring(L, "name")
+                guard lua_rawget(L, -2) == LUA_TSTRING else { return .other("table without a name") }
+                return .name(state.string(at: -1, on: L))
+            default:
+                return .other(String(cString: clua_typename_at(L, -1)))
+            }
+        }
+    }
+
     /// Calls the function and discards its results.
     public func invoke(_ arguments: (inout LuaCallArguments) throws -> Void) throws {
         try typedCall(nresults: 0, arguments) { _ in () }

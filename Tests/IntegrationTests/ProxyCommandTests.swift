@@ -518,9 +518,7 @@ struct ProxyServeCommandTests {
         try registry.write(["alpha": [("a1", u1.address)]])
         #expect(await eventually(within: 10) { reloads() == 2 }, "\(server.standardError)")
         let removed = try await RawHTTP.get(port: port, "/", service: "beta")
-        withKnownIssue("QoSRouter.failures keeps a service whose policy failed after it leaves the registry: 503, not 404") {
-            #expect(removed.status == 404, "\(removed)")
-        }
+        #expect(removed.status == 404, "\(removed)")
         await expectCleanStop(server)
     }
 

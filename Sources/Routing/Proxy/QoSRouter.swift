@@ -19,6 +19,8 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
     private final class ServiceState: @unchecked Sendable {
         let lock = NIOLock()
         let policy: any RoutingPolicy
+        /// The registry's balancer name the policy was made for (`nil`: the default).
+        let balancer: String?
         /// The service's own generator (under `lock`), so services never share a lock.
         var rng: SeededGenerator
         var instances: [Instance]
@@ -28,6 +30,7 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
         var pinging = false
         init(policy: any RoutingPolicy, entry: UpstreamRegistry.Service, tau: Double, rng: SeededGenerator) {
             self.policy = policy
+            self.balancer = entry.balancer
             self.rng = rng
             self.instances = []
             self.upstreams = [:]
@@ -81,7 +84,8 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
         let t = now
         states.withLockedValue { states in
             for (name, entry) in registry.services {
-                if let state = states[name] {
+                // A changed balancer gets a new policy (what the old one learnt does not carry over).
+                if let state = states[name], state.balancer == entry.balancer {
                     state.lock.withLock {
                         state.apply(entry)
                         state.tau = entry.latencyThresholdMs ?? defaultTau
@@ -95,12 +99,18 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
                                              rng: SeededGenerator(seed: seed, label: "proxy/" + name))
                     state.lock.withLock { state.policy.instancesChanged(state.instances, at: t) }
                     states[name] = state
+                    failures.withLockedValue { $0[name] = nil }
                 } catch {
+                    states[name] = nil
                     failures.withLockedValue { $0[name] = "\(error)" }
                     logger.error("service \(name): cannot create its routing policy: \(error)")
                 }
             }
             for name in states.keys where registry.services[name] == nil { states[name] = nil }
+            // A service that left the registry is unknown (404), even if its policy had failed.
+            failures.withLockedValue { failed in
+                for name in failed.keys where registry.services[name] == nil { failed[name] = nil }
+            }
         }
     }
 

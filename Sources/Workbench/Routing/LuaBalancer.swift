@@ -3,7 +3,8 @@ import Routing
 import Scripting
 
 /// A ``Balancer`` implemented by a Lua plugin's `pick(pool, rng, params)`: `pool` is a list of
-/// `{ name, node, p_ok, latency_ms, in_flight, attributes }` tables, `rng` the host's seeded
+/// `{ name, node, p_ok, latency_ms, in_flight, attributes }` tables (the same tables from call to
+/// call, updated in place: read them, don't keep or change them), `rng` the host's seeded
 /// generator (a `Random` handle, so picks are reproducible), and the result a member, its name or
 /// its 1-based index. A plugin error or an invalid result falls back to a uniform pick and is
 /// counted, so a broken plugin degrades routing instead of stopping it.
@@ -12,9 +13,11 @@ import Scripting
 /// one event loop's).
 public final class LuaBalancer: Balancer, @unchecked Sendable {
     private let function: LuaFunctionRef
-    private let params: LuaValue
+    private let params: LuaReference
     private let random: RandomHandle
     private let randomValue: LuaValue
+    /// One record table per instance, reused from call to call.
+    private let records: LuaRecordCache
     /// Plugin calls that failed or returned something unusable.
     public private(set) var errors = 0
     /// The last plugin error, for reports.
@@ -27,39 +30,50 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
             throw WorkbenchError.scriptFailed("plugin '\(name)' has no function 'pick(pool, rng, params)'")
         }
         function = pick
-        params = loaded["params"]
+        params = try host.lua.reference(to: loaded["params"])
         random = RandomHandle(seed: 0)
         randomValue = host.randomValue(random)
+        records = LuaRecordCache(state: host.lua)
     }
 
     public func pick(from pool: [PoolCandidate], shareClauses: [ShareClause], rng: inout SeededGenerator) -> Instance? {
         guard !pool.isEmpty else { return nil }
         random.generator = rng
         defer { rng = random.generator }
-        let members = pool.map { c -> LuaValue in
-            var t = LuaTable()
-            t["name"] = .string(c.instance.name)
-            t["node"] = .string(c.instance.node)
-            t["p_ok"] = .number(c.prediction.pOK)
-            t["latency_ms"] = c.prediction.latencyMs.map { .number($0) } ?? .nil
-            t["in_flight"] = .integer(Int64(c.inFlight))
-            var attributes = LuaTable()
-            for (k, v) in c.instance.attributes { attributes[k] = .number(v) }
-            t["attributes"] = .table(attributes)
-            return .table(t)
-        }
         do {
-            let result = try function.call([LuaValue(members), randomValue, params]).first ?? .nil
-            let name: String?
-            switch result {
-            case let .string(s): name = s
-            case let .table(t): name = t["name"].stringValue
-            case let v where v.intValue != nil: name = (1...pool.count).contains(v.intValue ?? 0) ? pool[(v.intValue ?? 1) - 1].instance.name : nil
-            default: name = nil
+            // Records pushed straight onto the Lua stack, the result read without marshalling:
+            // this runs once per proxied request.
+            let choice = try function.callChoice { args in
+                // A record per instance name; its attributes are static (set when the name is first seen).
+                try args.pushRecords(cachedIn: records, count: pool.count, key: { pool[$0].instance.name },
+                                     fields: 6) { i, record, isNew in
+                    let c = pool[i]
+                    if isNew {
+                        record.set("name", c.instance.name)
+                        record.set("attributes", numbersByName: c.instance.attributes)
+                    }
+                    record.set("node", c.instance.node)
+                    record.set("p_ok", c.prediction.pOK)
+                    record.set("latency_ms", c.prediction.latencyMs)
+                    record.set("in_flight", c.inFlight)
+                }
+                try args.push(randomValue)
+                try args.push(params)
             }
-            if let name, let chosen = pool.first(where: { $0.instance.name == name }) { return chosen.instance }
-            errors += 1
-            lastError = "pick returned \(result.typeName), not a pool member"
+            switch choice {
+            case .index(let i) where (1...pool.count).contains(i):
+                return pool[i - 1].instance
+            case .name(let name):
+                if let chosen = pool.first(where: { $0.instance.name == name }) { return chosen.instance }
+                errors += 1
+                lastError = "pick returned '\(name)', not a pool member"
+            case .index(let i):
+                errors += 1
+                lastError = "pick returned index \(i) of a pool of \(pool.count)"
+            case .other(let type):
+                errors += 1
+                lastError = "pick returned \(type), not a pool member"
+            }
         } catch {
             errors += 1
             lastError = "\(error)"

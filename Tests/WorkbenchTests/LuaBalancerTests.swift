@@ -1,0 +1,127 @@
+import Foundation
+import Learning
+import Routing
+import Scripting
+import Testing
+@testable import Workbench
+
+/// Lua balancer plugins as the proxy and the simulator call them: what the plugin sees, what it
+/// may return, and the fallback when it misbehaves.
+@Suite("Lua balancers")
+struct LuaBalancerTests {
+    static let pool = [
+        PoolCandidate(instance: Instance(name: "s1", node: "w1", attributes: ["accuracy": 0.91]),
+                      prediction: Prediction(pOK: 0.95, latencyMs: 30), inFlight: 2),
+        PoolCandidate(instance: Instance(name: "s2", node: "w2", attributes: ["accuracy": 0.97]),
+                      prediction: Prediction(pOK: 0.99), inFlight: 0),
+        PoolCandidate(instance: Instance(name: "s3", node: "w3"), prediction: Prediction(pOK: 0.90, latencyMs: 12), inFlight: 5),
+    ]
+
+    /// A balancer plugin whose `pick` body is `body`, loaded through a real script host.
+    static func balancer(_ body: String, params: String = "{}") throws -> LuaBalancer {
+        let dir = NSTemporaryDirectory() + "aiotwin-balancers-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir + "/balancers", withIntermediateDirectories: true)
+        try Data("""
+            return { kind = "balancer", name = "probe", version = "1", description = "test", params = \(params),
+                     pick = function(pool, rng, params) \(body) end }
+            """.utf8).write(to: URL(fileURLWithPath: dir + "/balancers/probe.lua"))
+        var configuration = ScriptHost.Configuration()
+        configuration.pluginDirectories = [dir]
+        return try LuaBalancer(plugin: "probe", host: try ScriptHost(configuration: configuration))
+    }
+
+    static func pick(_ balancer: LuaBalancer) -> String? {
+        var rng = SeededGenerator(seed: 7)
+        return balancer.pick(from: pool, shareClauses: [], rng: &rng)?.name
+    }
+
+    @Test("the plugin sees every field of every member, in order")
+    func fields() throws {
+        // Encodes what it saw into the name it looks up: a mismatch is a fallback (counted).
+        let b = try Self.balancer("""
+            local seen = {}
+            for i, m in ipairs(pool) do
+              seen[#seen + 1] = string.format("%s@%s:%.2f:%s:%d:%s", m.name, m.node, m.p_ok,
+                tostring(m.latency_ms), m.in_flight, tostring(m.attributes.accuracy))
+            end
+            local expected = "s1@w1:0.95:30.0:2:0.91|s2@w2:0.99:nil:0:0.97|s3@w3:0.90:12.0:5:nil"
+            if table.concat(seen, "|") == expected then return pool[2] end
+            error("saw " .. table.concat(seen, "|"))
+            """)
+        #expect(Self.pick(b) == "s2")
+        #expect(b.errors == 0, "\(b.lastError ?? "")")
+    }
+
+    @Test("a member, its name or its 1-based index are accepted", arguments: [
+        ("return pool[3]", "s3"), ("return 's1'", "s1"), ("return 2", "s2"),
+        ("local best = pool[1] for _, m in ipairs(pool) do if m.p_ok > best.p_ok then best = m end end return best", "s2"),
+    ])
+    func results(_ body: String, _ expected: String) throws {
+        let b = try Self.balancer(body)
+        #expect(Self.pick(b) == expected)
+        #expect(b.errors == 0, "\(b.lastError ?? "")")
+    }
+
+    @Test("an unusable result or an error falls back to a uniform pick and is counted", arguments: [
+        ("return 'nope'", "'nope'"), ("return 4", "index 4"), ("return 1.5", "number"), ("return {}", "table"),
+        ("return nil", "nil"), ("error('boom')", "boom"),
+    ])
+    func fallback(_ body: String, _ reason: String) throws {
+        let b = try Self.balancer(body)
+        let chosen = Self.pick(b)
+        #expect(chosen.map { ["s1", "s2", "s3"].contains($0) } == true)
+        #expect(b.errors == 1)
+        #expect(b.lastError?.contains(reason) == true, "\(b.lastError ?? "")")
+    }
+
+    @Test("the host's seeded generator drives rng, so picks repeat with the seed")
+    func seeded() throws {
+        let b = try Self.balancer("return pool[rng:int(1, #pool)]")
+        var first: [String] = [], second: [String] = []
+        for run in 0..<2 {
+            var rng = SeededGenerator(seed: 42)
+            for _ in 0..<20 {
+                let name = b.pick(from: Self.pool, shareClauses: [], rng: &rng)?.name ?? "-"
+                if run == 0 { first.append(name) } else { second.append(name) }
+            }
+        }
+        #expect(first == second)
+        #expect(Set(first).count == 3)
+        #expect(b.errors == 0)
+    }
+
+    @Test("reused records follow the pool: shorter pools, new instances, changed predictions, many names")
+    func reusedRecords() throws {
+        // Members are named "<id>/<pool size>" and carry their expected p_ok in `node`: the plugin
+        // returns the last member only if the list it sees matches.
+        let b = try Self.balancer("""
+            local last = pool[#pool]
+            local size = tonumber(last.name:match("/(%d+)$"))
+            if #pool == size and last.p_ok == tonumber(last.node) and last.latency_ms == nil then return last end
+            error(string.format("saw %d members, last %s p_ok %s", #pool, last.name, tostring(last.p_ok)))
+            """)
+        func pick(_ ids: [Int], p: Double) -> String? {
+            let pool = ids.map { id in
+                PoolCandidate(instance: Instance(name: "i\(id)/\(ids.count)", node: "\(p)"), prediction: Prediction(pOK: p))
+            }
+            var rng = SeededGenerator(seed: 1)
+            return b.pick(from: pool, shareClauses: [], rng: &rng)?.name
+        }
+        #expect(pick([1, 2, 3], p: 0.5) == "i3/3")
+        #expect(pick([1, 2, 3], p: 0.75) == "i3/3")
+        #expect(pick([4], p: 0.25) == "i4/1")
+        #expect(pick([1, 2], p: 1) == "i2/2")
+        // Hundreds of distinct instances: the cache forgets old ones and stays correct.
+        for round in 0..<50 {
+            let ids = Array((round * 7)..<(round * 7 + 1 + round % 5))
+            #expect(pick(ids, p: Double(round) / 64) == "i\(ids.last ?? 0)/\(ids.count)")
+        }
+        #expect(b.errors == 0, "\(b.lastError ?? "")")
+    }
+
+    @Test("plugin parameters reach pick")
+    func parameters() throws {
+        let b = try Self.balancer("return params.favourite", params: "{ favourite = 's3' }")
+        #expect(Self.pick(b) == "s3")
+    }
+}
