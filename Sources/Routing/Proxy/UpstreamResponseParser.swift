@@ -256,6 +256,12 @@ struct UpstreamResponseParser {
     private mutating func noteFraming(_ kind: FieldKind, _ value: String) throws(HTTPParserError) {
         switch kind {
         case .contentLength:
+            // The usual single value, without splitting.
+            if value.utf8.count <= 18, !value.isEmpty, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let length = Int(value) {
+                if let known = contentLength, known != length { throw .unexpectedContentLength }
+                contentLength = length
+                return
+            }
             // "5", or a list of equal values ("5, 5") as RFC 9110 §8.6 allows.
             for item in value.split(separator: ",", omittingEmptySubsequences: false) {
                 let text = item.trimmingSpaces
