@@ -17,6 +17,28 @@ struct EmulationPlanTests {
         #expect(try EmulationSettings(speedup: 5, requests: 10).timeScale.speedup == 5)
     }
 
+    @Test("pings wait their modeled duration on the scenario clock and report it plus the real overhead")
+    func pingTiming() throws {
+        let k20 = try #require(TimeScale(speedup: 20))
+        #expect(abs(PingTiming.wallDelayMs(modelMs: 80.5, scale: k20) - 4.025) < 1e-12)
+        #expect(PingTiming.wallDelayMs(modelMs: 80.5, scale: .realTime) == 80.5)
+        // 4.025 ms waited + 0.4 ms of loopback overhead → 80.5 + 0.4, floored.
+        #expect(PingTiming.reportedMs(modelMs: 80.5, elapsedWallMs: 4.425, scale: k20) == 80)
+        #expect(PingTiming.reportedMs(modelMs: 79.9, elapsedWallMs: 4.425, scale: k20) == 80)
+        #expect(PingTiming.reportedMs(modelMs: 20.5, elapsedWallMs: 0.5, scale: k20) == 20)  // early timer: no negative overhead
+        #expect(PingTiming.reportedMs(modelMs: 40.5, elapsedWallMs: 45.2, scale: .realTime) == 45)
+    }
+
+    @Test("late sends mark a disturbed run")
+    func lateness() {
+        let calm = EmulationResult.Lateness(samples: Array(repeating: 0.1, count: 1000) + [3])
+        #expect(calm.maxMs == 3 && calm.p99Ms == 0.1 && !calm.isDisturbed)
+        #expect(abs(calm.meanMs - (100 + 3) / 1001) < 1e-12)
+        #expect(EmulationResult.Lateness(samples: Array(repeating: 0.1, count: 1000) + [120]).isDisturbed)
+        #expect(EmulationResult.Lateness(samples: Array(repeating: 6, count: 100)).isDisturbed)
+        #expect(!EmulationResult.Lateness(samples: []).isDisturbed)
+    }
+
     @Test("arrivals are the simulator's for the same seed, and depend on the seed")
     func arrivalsMatchTheSimulator() throws {
         let scenario = Fixtures.deliverable

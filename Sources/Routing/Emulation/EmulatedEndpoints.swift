@@ -8,6 +8,8 @@ enum EmulatedEndpoints {
     static let instanceHeader = "X-Instance"
     /// Header telling whether the request paid a connection handshake (`1`) or not (`0`).
     static let coldHeader = "X-Emulation-Cold"
+    /// Header carrying a ping's modeled duration (ms).
+    static let pingHeader = "X-Emulation-Ping-Ms"
 
     /// Instance `name` of `cluster`.
     static func instance(_ name: String, cluster: EmulatedCluster) -> EndpointBehaviour {
@@ -23,11 +25,15 @@ enum EmulatedEndpoints {
         }
     }
 
-    /// The proxy of node `node` of `cluster`, as a ping target (`GET /echo`).
+    /// The proxy of node `node` of `cluster`, as a ping target (`GET /echo`): it waits the
+    /// ping's modeled duration on the scenario clock and names it in `X-Emulation-Ping-Ms`
+    /// (see ``PingTiming``).
     static func node(_ node: String, cluster: EmulatedCluster) -> EndpointBehaviour {
         { _, _ in
-            EndpointAnswer(delayMs: cluster.pingDurationMs(node), headers: [("X-Node", node)],
-                           onSent: { cluster.pingEnded(node) })
+            let modelMs = cluster.pingDurationMs(node)
+            return EndpointAnswer(delayMs: PingTiming.wallDelayMs(modelMs: modelMs, scale: cluster.clock.scale),
+                                  headers: [("X-Node", node), (pingHeader, String(modelMs))],
+                                  onSent: { cluster.pingEnded(node) })
         }
     }
 }

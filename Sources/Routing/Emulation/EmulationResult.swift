@@ -17,6 +17,11 @@ public struct EmulationResult: Sendable {
             let k = Int((0.99 * Double(sorted.count)).rounded(.up)) - 1
             p99Ms = sorted.isEmpty ? 0 : sorted[min(max(k, 0), sorted.count - 1)]
         }
+
+        /// Whether the host was too busy for faithful timing: sends late by more than 5 ms at the
+        /// 99th percentile or by more than 20 ms at worst. Such stalls delay the answers in flight
+        /// alike, so their response times (and the policy's view) include them.
+        public var isDisturbed: Bool { p99Ms > 5 || maxMs > 20 }
     }
 
     /// The run in the simulator's form (records, summary, pools), so it can be summarised,

@@ -11,8 +11,9 @@ public struct EmulationSettings: Sendable {
     public var requests: Int?
     /// Event-loop threads of the proxy.
     public var proxyThreads: Int = 1
-    /// How often the proxy's router asks its policy for pings (wall clock).
-    public var pingPoll: TimeAmount = .milliseconds(10)
+    /// How often the proxy's router asks its policy for pings (wall clock); `nil`: every 0.1 s
+    /// of scenario time, at least every 1 ms of wall time.
+    public var pingPoll: TimeAmount?
     /// Client connections to the proxy opened before the first request.
     public var prewarmedClientConnections: Int = 4
     /// Wall-clock seconds between progress reports.
@@ -30,5 +31,10 @@ public struct EmulationSettings: Sendable {
         }
         self.timeScale = scale
         self.requests = requests
+    }
+
+    /// The ping polling interval in effect.
+    public var effectivePingPoll: TimeAmount {
+        pingPoll ?? .nanoseconds(max(1_000_000, Int64(timeScale.wallSeconds(forScenario: 0.1) * 1e9)))
     }
 }

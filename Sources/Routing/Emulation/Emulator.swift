@@ -113,7 +113,7 @@ public final class Emulator {
         // The real proxy on the scenario clock, pinging the emulated nodes.
         var logger = Logger(label: "aiotwin.emulate", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .warning
-        let hooks = QoSRouterHooks(clock: { clock.now }, pinger: site.pinger(), pingPollInterval: settings.pingPoll)
+        let hooks = QoSRouterHooks(clock: { clock.now }, pinger: site.pinger(), pingPollInterval: settings.effectivePingPoll)
         running.router = QoSRouter(registry: site.registry(service: service, tauMs: scenario.slo.tauMs),
                                defaultTauMs: scenario.slo.tauMs, seed: seed, group: proxyGroup, logger: logger,
                                hooks: hooks, factory: factory)

@@ -70,19 +70,22 @@ final class LoopbackSite {
         return UpstreamRegistry(services: [service: .init(instances: instances, latencyThresholdMs: tauMs)])
     }
 
-    /// The proxy's ping: `GET /echo` on a new connection to the node's target, timed on the
-    /// wall clock and floored to whole ms; `nil` on error or after 10 s, and at once after
-    /// ``quiesce()``.
+    /// The proxy's ping: `GET /echo` on a new connection to the node's server, reported as
+    /// ``PingTiming/reportedMs(modelMs:elapsedWallMs:scale:)``; `nil` on error or after 10 s
+    /// of wall time, and at once after ``quiesce()``.
     func pinger() -> QoSRouterHooks.Pinger {
         let ports = nodeServers.mapValues(\.port)
         let quiet = self.quiet
+        let scale = cluster.clock.scale
         return { node, _, loop in
             guard !quiet.withLockedValue({ $0 }), let port = ports[node] else { return loop.makeSucceededFuture(nil) }
             let start = DispatchTime.now().uptimeNanoseconds
             let ping = LoopbackHTTPConnection.connect(port: port, on: loop).flatMap { connection in
                 connection.send(LoopbackRequest(method: .GET, uri: "/echo", headers: [], body: [])).always { _ in connection.close() }
-            }.map { _ -> Int? in
-                Int((Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6).rounded(.down))
+            }.map { response -> Int? in
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                guard let modelMs = response.header(EmulatedEndpoints.pingHeader).flatMap(Double.init) else { return nil }
+                return PingTiming.reportedMs(modelMs: modelMs, elapsedWallMs: elapsed, scale: scale)
             }.recover { _ in nil }
             let promise = loop.makePromise(of: Int?.self)
             let timeout = loop.scheduleTask(in: .seconds(10)) { promise.succeed(nil) }

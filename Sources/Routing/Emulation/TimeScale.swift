@@ -6,8 +6,8 @@
 /// so QEdgeProxy's 60 s cooldown or the SLO-aware 30 s half-life last 60/K and 30/K wall seconds)
 /// are divided by K.
 ///
-/// **Latencies are not scaled**: the network RTTs, service times, jitter and pings the emulated
-/// instances and nodes add are real milliseconds, measured by the real proxy and the load
+/// **Request latencies are not scaled**: the network RTTs, handshakes, service times and jitter
+/// the emulated instances add are real milliseconds, measured by the real proxy and the load
 /// generator on real sockets, so the SLO τ keeps its meaning and the loopback's own overhead
 /// (tenths of a millisecond) stays negligible. Dividing latencies by K instead would shrink an
 /// 80 ms SLO to 4 ms at K = 20, where timer granularity and the proxy's own overhead would
@@ -17,9 +17,15 @@
 /// so the instances' FIFO single-server queues run on the **scenario clock**: a request occupies
 /// its instance for `service_ms` of scenario time (`service_ms / K` of wall time) and waits for
 /// the scenario-time backlog ahead of it. Utilisation and queueing delays are therefore those of
-/// the scenario at any K. What K does change: requests overlap K times more on the wall clock, so
-/// a policy learns of a response (and of a miss) after K times as many later arrivals as in the
-/// scenario, and a ping pass takes K times longer in scenario time. Keep K small enough that
+/// the scenario at any K.
+///
+/// **Pings** (control plane, sequential passes) wait their modeled duration on the scenario
+/// clock and report it plus the real loopback overhead (``PingTiming``), so a ping pass takes as
+/// much scenario time as in the scenario.
+///
+/// What K does change: requests overlap K times more on the wall clock, so a policy learns of a
+/// response (and of a miss) after K times as many later arrivals as in the scenario, and a
+/// scheduling stall of the host costs K times more scenario time. Keep K small enough that
 /// `rate × K × slowest response` stays a few requests (the default 20 gives 40 req/s).
 public struct TimeScale: Hashable, Sendable {
     /// The speedup K (> 0): scenario seconds per wall-clock second.

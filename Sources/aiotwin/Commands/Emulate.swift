@@ -24,8 +24,11 @@ struct Emulate: AsyncParsableCommand {
             real milliseconds, so the SLO keeps its meaning). Queues run on the scenario clock, so \
             each instance's utilisation is the scenario's at any K. What grows with K: requests \
             overlap K times more, so a policy hears of a response, a miss or a ping pass after K \
-            times as many arrivals as in the scenario. Default K = 20: the deliverable's 4000 \
-            requests (2000 s at 2 req/s) take about 100 s.
+            times as many arrivals as in the scenario. Pings wait their modeled duration on the \
+            scenario clock and report it plus the real loopback overhead, so a ping pass lasts as \
+            long as in the scenario. Default K = 20: the deliverable's 4000 requests (2000 s at \
+            2 req/s) take about 100 s. A busy host delays answers in flight: the output warns when \
+            the load generator's sends were late.
 
             A request succeeds iff the proxy answered 2xx faster than the SLO's τ (the simulator's \
             definition); 502/504 are transport errors, 503 unrouted. The summary (text, or --json \
@@ -117,6 +120,9 @@ struct Emulate: AsyncParsableCommand {
         let line = quiet ? nil : EmulationProgressLine(label: "emulate \(balancer) on \(scenarioCase)")
         let emulation = try await emulator.run { line?.show($0) }
         line?.finish()
+        if emulation.lateness.isDisturbed && json {
+            FileHandle.standardError.write(Data((EmulationReport.busyWarning.trimmingCharacters(in: .whitespaces) + "\n").utf8))
+        }
         let simulation = try Simulator(scenario: scenario, scenarioCase: scenarioCase, seed: seed) { _ in
             try simulationCatalog.make(balancer)
         }.run()

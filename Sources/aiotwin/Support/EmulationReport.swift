@@ -38,6 +38,7 @@ struct EmulationReport {
         object["speedup"] = emulation.timeScale.speedup
         object["wall_s"] = emulation.wallSeconds
         object["lateness_ms"] = ["mean": emulation.lateness.meanMs, "p99": emulation.lateness.p99Ms, "max": emulation.lateness.maxMs]
+        object["host_busy"] = emulation.lateness.isDisturbed
         object["proxy_attempts"] = emulation.attempts.mapValues { $0.mapValues { Int($0) } }
         object["final_pool"] = emulation.run.finalPools.first ?? []
         object["simulation"] = summaryObject(simulation.summary)
@@ -45,6 +46,9 @@ struct EmulationReport {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }
+
+    /// Printed when the send lateness shows that the host was busy.
+    static let busyWarning = "  warning: the host was busy (late sends): stalls add to the response times in flight; rerun on an idle machine or with a lower --speedup"
 
     /// The text summary.
     func text() -> String {
@@ -82,6 +86,7 @@ struct EmulationReport {
                      + " (simulated: " + (simulation.finalPools.first ?? []).joined(separator: ", ") + ")")
         lines.append(String(format: "  send lateness (wall): mean %.3f ms, p99 %.3f ms, max %.3f ms",
                             emulation.lateness.meanMs, emulation.lateness.p99Ms, emulation.lateness.maxMs))
+        if emulation.lateness.isDisturbed { lines.append(Self.busyWarning) }
         return lines.joined(separator: "\n")
     }
 }
