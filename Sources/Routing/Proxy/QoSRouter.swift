@@ -53,23 +53,27 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
     private let seed: UInt64
     private let logger: Logger
     private let group: (any EventLoopGroup)?
+    private let hooks: QoSRouterHooks
     private var pingTask: RepeatedTask?
     /// Policy failures (a factory error for a service); routing answers 503 for it.
     public let failures = NIOLockedValueBox<[String: String]>([:])
 
     /// A router over `registry`; `group` runs node pings (none without it); `seed` makes choices
-    /// reproducible. Pings are TCP connects to an instance on the node, timed in whole ms.
+    /// reproducible. Pings are TCP connects to an instance on the node, timed in whole ms, unless
+    /// `hooks` say otherwise (``QoSRouterHooks``: clock, pinger, ping polling).
     public init(registry: UpstreamRegistry, defaultTauMs: Double = 80, seed: UInt64 = 1,
                 group: (any EventLoopGroup)? = nil, logger: Logger = Logger(label: "aiotwin.proxy.qos"),
-                factory: @escaping PolicyFactory) {
+                hooks: QoSRouterHooks = QoSRouterHooks(), factory: @escaping PolicyFactory) {
         self.factory = factory
         self.defaultTau = defaultTauMs
         self.seed = seed
         self.logger = logger
         self.group = group
+        self.hooks = hooks
         update(registry)
         if let loop = group?.next() {
-            pingTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(500)) { [weak self] _ in
+            let poll = hooks.pingPollInterval
+            pingTask = loop.scheduleRepeatedTask(initialDelay: min(poll, .milliseconds(200)), delay: poll) { [weak self] _ in
                 self?.pingDue()
             }
         }
@@ -78,7 +82,7 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
     deinit { pingTask?.cancel() }
 
     /// Seconds on the router's clock.
-    var now: Double { Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9 }
+    var now: Double { hooks.clock?() ?? Double(DispatchTime.now().uptimeNanoseconds - started) * 1e-9 }
 
     public func update(_ registry: UpstreamRegistry) {
         let t = now
@@ -180,6 +184,13 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
             return
         }
         let rest = nodes.dropFirst()
+        if let pinger = hooks.pinger {
+            pinger(node, addresses[node], loop).whenComplete { result in
+                self.report(node, (try? result.get()) ?? nil, state)
+                self.pingSequentially(rest, addresses: addresses, state: state, loop: loop)
+            }
+            return
+        }
         guard let target = addresses[node] else {
             report(node, nil, state)
             pingSequentially(rest, addresses: addresses, state: state, loop: loop)

@@ -4,5 +4,5 @@ import ArgumentParser
 struct Proxy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "QoS-aware routing: simulate scenarios, emulate them over loopback, serve as a reverse proxy.",
-        subcommands: [Serve.self, Simulate.self])
+        subcommands: [Serve.self, Simulate.self, Emulate.self])
 }
