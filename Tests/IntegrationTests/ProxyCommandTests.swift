@@ -255,12 +255,14 @@ struct ProxySimulateCommandTests {
             (["--balancer", "roundrobin", "--case", "static"],
              ["unknown balancer 'roundrobin'", "nodeport", "slo_aware", "peak_ewma_p2c", "qedgeproxy", "proxymity_alpha_1_0"]),
             (["--balancer", "nodeport", "--case", "chaos"], ["no scenario 'chaos'", "dynamic, static", "deliverable.yaml"]),
-            (["--balancer", "nodeport", "--case", "dynamic", "--variant", "nope"], ["unknown variant 'nope'"]),
+            (["--balancer", "nodeport", "--case", "dynamic", "--variant", "nope"], ["no variant 'nope'", "calibrated", "deliverable.yaml"]),
           ] as [([String], [String])])
     func unknownNames(_ args: [String], _ fragments: [String]) async throws {
         let r = try await aiotwin(["proxy", "simulate", "--scenario", Repository.scenario, "--seed", "1"] + args)
         #expect(r.status != 0)
         #expect(r.stdout.isEmpty)
+        // One line: the error, no usage text after it.
+        #expect(lines(r.stderr).count == 1, "stderr: \(r.stderr)")
         let first = try #require(lines(r.stderr).first)
         for fragment in fragments { #expect(first.contains(fragment), "stderr: \(r.stderr)") }
         #expect(!r.stderr.contains("Fatal error"))

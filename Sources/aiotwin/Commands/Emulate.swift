@@ -91,10 +91,10 @@ struct Emulate: AsyncParsableCommand {
     func run() async throws {
         let full = try Scenario.load(contentsOf: URL(fileURLWithPath: self.scenario))
         guard let definition = full.scenarios[scenarioName] else {
-            throw ValidationError("\(self.scenario): no scenario '\(scenarioName)' (has: \(full.scenarios.keys.sorted().joined(separator: ", ")))")
+            throw WorkbenchError.invalidInput("\(self.scenario): no scenario '\(scenarioName)' (has: \(full.scenarios.keys.sorted().joined(separator: ", ")))")
         }
         if let variant, full.variants?[variant] == nil {
-            throw ValidationError("\(self.scenario): no variant '\(variant)' (has: \((full.variants?.keys ?? []).sorted().joined(separator: ", ")))")
+            throw WorkbenchError.invalidInput("\(self.scenario): no variant '\(variant)' (has: \((full.variants?.keys ?? []).sorted().joined(separator: ", ")))")
         }
         let scenario = try full.limited(scenario: scenarioName, requests: requests ?? definition.requests)
         let scenarioCase = ScenarioCase(scenario: scenarioName, variant: variant)

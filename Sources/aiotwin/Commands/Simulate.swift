@@ -55,7 +55,10 @@ struct Simulate: ParsableCommand {
             return
         }
         guard scenario.scenarios[scenarioName] != nil else {
-            throw ValidationError("\(self.scenario): no scenario '\(scenarioName)' (has: \(scenario.scenarios.keys.sorted().joined(separator: ", ")))")
+            throw WorkbenchError.invalidInput("\(self.scenario): no scenario '\(scenarioName)' (has: \(scenario.scenarios.keys.sorted().joined(separator: ", ")))")
+        }
+        if let variant, scenario.variants?[variant] == nil {
+            throw WorkbenchError.invalidInput("\(self.scenario): no variant '\(variant)' (has: \((scenario.variants?.keys ?? []).sorted().joined(separator: ", ")))")
         }
         let scenarioCase = ScenarioCase(scenario: scenarioName, variant: variant)
         let phases = try scenario.phases(of: scenarioName, variant: variant)
