@@ -15,7 +15,7 @@
 #   UPSTREAM_THREADS=2 ROUNDS=3 RATE=1000 RATE_SECONDS=15 FAULT_SECONDS=30 SKIP_RATE=0 SKIP_FAULT=0
 #   PROXY_CMD: command that runs the proxy, given `--registry FILE --port P --threads N`; it must
 #     print `listening HOST:PORT`. Default: `aiotwin-proxy --balancer $BALANCER`, the deployable
-#     proxy binary, built with --static-swift-stdlib into .build-static (a first build there
+#     proxy binary as scripts/build-proxy.sh builds it into .build-static (a first build there
 #     takes a few minutes).
 #   BALANCER: the routing policy of the default proxy (slo_aware).
 #   LUA_BALANCER: a Lua balancer plugin measured in the same rounds through `aiotwin proxy serve`
@@ -80,11 +80,10 @@ swift build -c release --product proxy-bench-upstream >&2
 swift build -c release --product aiotwin >&2
 BIN=$(swift build -c release --show-bin-path)
 if [ -z "${PROXY_CMD:-}" ]; then
-    swift build -c release --product aiotwin-proxy --static-swift-stdlib --scratch-path "$ROOT/.build-static" >&2
-    STATIC_BIN=$(swift build -c release --static-swift-stdlib --scratch-path "$ROOT/.build-static" --show-bin-path)
+    PROXY_BIN=$("$ROOT/scripts/build-proxy.sh")
 fi
 UPSTREAM_CMD=${UPSTREAM_CMD:-$BIN/proxy-bench-upstream}
-PROXY_CMD=${PROXY_CMD:-$STATIC_BIN/aiotwin-proxy --balancer ${BALANCER:-slo_aware}}
+PROXY_CMD=${PROXY_CMD:-$PROXY_BIN --balancer ${BALANCER:-slo_aware}}
 SERVE_CMD="$BIN/aiotwin proxy serve"
 
 # --- helpers ------------------------------------------------------------------------------------

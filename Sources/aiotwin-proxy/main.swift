@@ -3,9 +3,9 @@ import ArgumentParser
 import ProxyCommand
 
 /// `aiotwin-proxy`: the QoS-aware reverse proxy alone, for the nodes of a deployment. It links
-/// no BLAS, HDF5 or Lua, so it starts in milliseconds and stays small (about 22 MB resident
-/// built with `--static-swift-stdlib`, 29 MB with the shared Swift runtime, against 38 MB for
-/// `aiotwin proxy serve`); its policies are the built-ins and the algorithms of `--scenario`.
+/// no BLAS, HDF5 or Lua, so it starts in milliseconds and stays small (about 25 MB resident under
+/// load as `scripts/build-proxy.sh` builds it, against 38 MB for `aiotwin proxy serve`); its
+/// policies are the built-ins and the algorithms of `--scenario`.
 @main
 struct AIoTwinProxy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
