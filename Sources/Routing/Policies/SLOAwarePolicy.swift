@@ -98,7 +98,8 @@ public final class SLOAwarePolicy: RoutingPolicy {
     public func choose(at now: Double, candidates: [Instance], rng: inout SeededGenerator) -> Instance? {
         sync(candidates, at: now)
         tokens = min(parameters.explorationBurst, tokens + explorationRate)
-        pool = currentPool(at: now)
+        let estimates = serviceEstimates()
+        pool = currentPool(at: now, estimates)
         guard !candidates.isEmpty else { return nil }
 
         // One real request re-probes a suspended instance whose back-off has elapsed.
@@ -118,11 +119,11 @@ public final class SLOAwarePolicy: RoutingPolicy {
         let members = candidates.filter { pool.contains($0.name) }
         var chosen: Instance?
         if !members.isEmpty {
-            let pc = members.map { PoolCandidate(instance: $0, prediction: prediction(for: $0.name, at: now),
+            let pc = members.map { PoolCandidate(instance: $0, prediction: prediction(for: $0.name, at: now, estimates),
                                                  inFlight: states[$0.name]!.inFlight) }
             chosen = balancer.pick(from: pc, shareClauses: requirement.shareClauses, rng: &rng)
         }
-        if chosen == nil { chosen = bestEffort(candidates, at: now, rng: &rng) }
+        if chosen == nil { chosen = bestEffort(candidates, at: now, estimates, rng: &rng) }
         if let c = chosen { states[c.name]!.inFlight += 1 }
         return chosen
     }
@@ -182,8 +183,9 @@ public final class SLOAwarePolicy: RoutingPolicy {
         samples.append(latencyMs.map(Double.init) ?? .infinity)
         if samples.count > 2 { samples.removeFirst(samples.count - 2) }
         pings[node] = samples
+        let estimates = serviceEstimates()
         for name in order where states[name]!.instance.node == node && states[name]!.suspended {
-            guard let prior = priorMean(name) else { continue }
+            guard let prior = priorMean(name, estimates) else { continue }
             if prior == 0 {
                 states[name]!.waitingForEnvironment = true
             } else if states[name]!.waitingForEnvironment {
@@ -194,12 +196,13 @@ public final class SLOAwarePolicy: RoutingPolicy {
                 states[name]!.predictor.clearMisses()
             }
         }
-        pool = currentPool(at: now)
+        pool = currentPool(at: now, estimates)
     }
 
     public func predictions(at now: Double) -> [String: Prediction] {
         var out: [String: Prediction] = [:]
-        for name in order { out[name] = prediction(for: name, at: now) }
+        let estimates = serviceEstimates()
+        for name in order { out[name] = prediction(for: name, at: now, estimates) }
         return out
     }
 
@@ -227,16 +230,14 @@ public final class SLOAwarePolicy: RoutingPolicy {
         order = names
     }
 
-    /// ŝ for instance `name`: the lower median of the other instances' service estimates.
-    private func serviceEstimate(excluding name: String) -> Double {
-        let others = order.filter { $0 != name }.compactMap { states[$0]?.serviceMs }.sorted()
-        guard !others.isEmpty else { return parameters.defaultServiceMs }
-        return others[(others.count - 1) / 2]
+    /// The service estimates of all instances, for ŝ (the lower median of the *other* instances').
+    private func serviceEstimates() -> ServiceEstimates {
+        ServiceEstimates(order.compactMap { states[$0]?.serviceMs })
     }
 
-    private func priorMean(_ name: String) -> Double? {
+    private func priorMean(_ name: String, _ estimates: ServiceEstimates) -> Double? {
         guard let s = states[name], let rtt = warmRTT(node: s.instance.node) else { return nil }
-        return priorMean(rtt: rtt, serviceMs: serviceEstimate(excluding: name))
+        return priorMean(rtt: rtt, serviceMs: estimates.lowerMedian(excluding: s.serviceMs))
     }
 
     /// 1 when the warm RTT plus the service estimate (the default without one) fits the margin.
@@ -244,20 +245,21 @@ public final class SLOAwarePolicy: RoutingPolicy {
         rtt + (serviceMs ?? parameters.defaultServiceMs) <= parameters.priorMargin * requirement.tauMs ? 1 : 0
     }
 
-    private func pOK(_ name: String, at now: Double) -> Double? {
-        guard let prior = priorMean(name) else { return nil }
+    private func pOK(_ name: String, at now: Double, _ estimates: ServiceEstimates) -> Double? {
+        guard let prior = priorMean(name, estimates) else { return nil }
         return states[name]!.predictor.pOK(at: now, priorMean: prior)
     }
 
-    private func prediction(for name: String, at now: Double) -> Prediction {
+    private func prediction(for name: String, at now: Double, _ estimates: ServiceEstimates) -> Prediction {
         guard let s = states[name] else { return Prediction(pOK: 0) }
-        let latency = warmRTT(node: s.instance.node).map { $0 + serviceEstimate(excluding: name) }
-        return Prediction(pOK: pOK(name, at: now) ?? 0, latencyMs: latency)
+        let serviceMs = estimates.lowerMedian(excluding: s.serviceMs) ?? parameters.defaultServiceMs
+        let latency = warmRTT(node: s.instance.node).map { $0 + serviceMs }
+        return Prediction(pOK: pOK(name, at: now, estimates) ?? 0, latencyMs: latency)
     }
 
-    private func currentPool(at now: Double) -> [String] {
+    private func currentPool(at now: Double, _ known: ServiceEstimates? = nil) -> [String] {
         // Runs twice per request: sort the service estimates once, not once per instance.
-        let estimates = ServiceEstimates(order.compactMap { states[$0]?.serviceMs })
+        let estimates = known ?? serviceEstimates()
         return order.filter { name in
             guard let s = states[name], !s.suspended, let rtt = warmRTT(node: s.instance.node) else { return false }
             let prior = priorMean(rtt: rtt, serviceMs: estimates.lowerMedian(excluding: s.serviceMs))
@@ -282,9 +284,10 @@ public final class SLOAwarePolicy: RoutingPolicy {
         }
     }
 
-    private func bestEffort(_ candidates: [Instance], at now: Double, rng: inout SeededGenerator) -> Instance? {
+    private func bestEffort(_ candidates: [Instance], at now: Double, _ estimates: ServiceEstimates,
+                            rng: inout SeededGenerator) -> Instance? {
         func score(_ i: Instance) -> Double {
-            let base = pOK(i.name, at: now) ?? 0.5
+            let base = pOK(i.name, at: now, estimates) ?? 0.5
             return states[i.name]!.suspended ? base - 2 : base
         }
         let best = candidates.map(score).max()!
