@@ -146,6 +146,44 @@ struct UpstreamResponseParserTests {
         #expect(throws: HTTPParserError.headerOverflow) { try Self.parse(line, split: 4096) }
     }
 
+    /// The raw head the parser offers after the final head of `wire` fed in pieces of `split`.
+    static func rawHead(_ wire: String, split: Int? = nil) throws -> (String, Bool)? {
+        var parser = UpstreamResponseParser()
+        parser.expectResponse(toHead: false)
+        let bytes = Array(wire.utf8)
+        let step = split ?? bytes.count
+        var offset = 0
+        var raw: UpstreamResponseParser.RawHead?
+        while offset < bytes.count {
+            var buffer = ByteBuffer(bytes: bytes[offset..<min(bytes.count, offset + step)])
+            offset += step
+            while let part = try parser.next(&buffer) {
+                if case .head(let head) = part, head.status.code / 100 != 1 { raw = parser.takeRawHead() }
+            }
+        }
+        return raw.map { (String(buffer: $0.bytes), $0.hasContentLength) }
+    }
+
+    @Test("a plain HTTP/1.1 head in one read is offered as its bytes, anything else is not")
+    func rawHeads() throws {
+        let plain = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-A: b\r\n\r\n"
+        let raw = try #require(try Self.rawHead(plain + "ok"))
+        #expect(raw.0 == plain && raw.1)
+        let early = "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+        #expect(try Self.rawHead(early + plain + "ok")?.0 == plain, "only the final head")
+        #expect(try Self.rawHead("HTTP/1.1 204 No Content\r\n\r\n")?.1 == false)
+        for wire in [
+            "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+            "HTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=5\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+        ] {
+            #expect(try Self.rawHead(wire) == nil, "\(wire)")
+        }
+        #expect(try Self.rawHead(plain + "ok", split: 10) == nil, "a head split across reads is re-serialised")
+    }
+
     @Test("bytes while no response is expected are trailingGarbage")
     func unexpectedBytes() {
         var parser = UpstreamResponseParser()

@@ -556,8 +556,21 @@ final class ProxyConnectionHandler: ChannelDuplexHandler, NIOScheduledCallbackHa
         responseHeadMs = Double((now - attemptStart).nanoseconds) / 1_000_000
         let code = upstreamHead.status.code
         responseStatus = Int(code)
-        upstreamKeepAlive = upstreamHead.isKeepAlive
         let noBody = isHeadRequest || code == 204 || code == 304 || code / 100 == 1
+        if clientVersion == .http1_1, clientKeepAlive, requestComplete, let raw = connection?.takeRawResponseHead(),
+           noBody || raw.hasContentLength {
+            // The common case: nothing to change in the head (HTTP/1.1 on both sides, no
+            // hop-by-hop fields, length-framed), so its bytes go on as received.
+            upstreamKeepAlive = true
+            chunkedToClient = false
+            closeAfterResponse = false
+            responseStarted = true
+            loop.metrics.countResponse(Int(code))
+            context.write(Self.wrapOutboundOut(.byteBuffer(raw.bytes)), promise: nil)
+            needsClientFlush = true
+            return
+        }
+        upstreamKeepAlive = upstreamHead.isKeepAlive
         let (head, framing) = ForwardingHeaders.clientResponse(
             upstreamHead, clientVersion: clientVersion, noBody: noBody,
             forceClose: !clientKeepAlive || !requestComplete)

@@ -139,6 +139,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
         context?.write(Self.wrapOutboundOut(.byteBuffer(head)), promise: nil)
     }
 
+    /// The bytes of the response head just delivered, when they may be forwarded untouched.
+    func takeRawResponseHead() -> UpstreamResponseParser.RawHead? { parser.takeRawHead() }
+
     /// Writes one request body part (chunk-framed when `chunked`).
     @inline(__always)
     func writeBody(_ part: ByteBuffer, chunked: Bool) {

@@ -53,6 +53,23 @@ struct UpstreamResponseParser {
     /// The end of a response whose last part was already returned (a body without more bytes).
     private var queuedEnd = false
 
+    // The head's bytes, when they can be forwarded as they are (see ``takeRawHead()``).
+    /// The buffer as it was where the head began (same storage: no copy).
+    private var headStart: ByteBuffer?
+    private var plainHead = false
+    private var lineHadCR = false
+    private var rawHead: RawHead?
+
+    /// A final response head exactly as received: HTTP/1.1, CRLF lines, no hop-by-hop fields,
+    /// in one read. A proxy whose client speaks HTTP/1.1 and keeps the connection may send these
+    /// bytes on untouched instead of re-serialising the parsed head.
+    struct RawHead {
+        /// Status line, fields and the empty line (a slice of the received buffer).
+        let bytes: ByteBuffer
+        /// The head has a `Content-Length`.
+        let hasContentLength: Bool
+    }
+
     // The head being parsed.
     private var version = HTTPVersion.http1_1
     private var status = HTTPResponseStatus.ok
@@ -75,6 +92,14 @@ struct UpstreamResponseParser {
         headBytes = 0
         sawBytes = false
         queuedEnd = false
+        rawHead = nil
+    }
+
+    /// The raw bytes of the last final head returned by ``next(_:)``, when it qualifies (see
+    /// ``RawHead``); cleared by the call.
+    mutating func takeRawHead() -> RawHead? {
+        defer { rawHead = nil }
+        return rawHead
     }
 
     /// The next complete part of the response in `buffer` (a head, a body slice, the end), or
@@ -93,19 +118,33 @@ struct UpstreamResponseParser {
                 throw .trailingGarbage
             case .statusLine:
                 sawBytes = true
-                guard let line = try takeLine(&buffer, limit: Self.maxHeadBytes - headBytes) else { return nil }
+                // A head that starts in this buffer may be forwarded as received.
+                if partialLine == nil { headStart = buffer }
+                guard let line = try takeLine(&buffer, limit: Self.maxHeadBytes - headBytes) else {
+                    headStart = nil
+                    return nil
+                }
                 headBytes += line.readableBytes + 2
                 try parseStatusLine(line)
+                plainHead = lineHadCR && version == .http1_1
                 headers = HTTPHeaders()
                 contentLength = nil
                 transferEncoding = .none
                 state = .headerLines
             case .headerLines:
-                guard let line = try takeLine(&buffer, limit: Self.maxHeadBytes - headBytes) else { return nil }
+                guard let line = try takeLine(&buffer, limit: Self.maxHeadBytes - headBytes) else {
+                    headStart = nil
+                    return nil
+                }
                 headBytes += line.readableBytes + 2
-                if line.readableBytes == 0 { return try finishHead() }
+                if !lineHadCR { plainHead = false }
+                if line.readableBytes == 0 { return try finishHead(buffer) }
                 let (name, value, kind) = try Self.field(line)
                 try noteFraming(kind, value)
+                switch ProxyHeaderField.classify(name) {
+                case .connection, .otherHopByHop, .transferEncoding: plainHead = false
+                default: break
+                }
                 headers.add(name: name, value: value)
             case .fixedBody(let remaining):
                 let count = min(remaining, buffer.readableBytes)
@@ -199,9 +238,8 @@ struct UpstreamResponseParser {
             carriedLine.writeBuffer(&line)
             line = carriedLine
         }
-        if line.readableBytes > 0, line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r") {
-            line.moveWriterIndex(to: line.writerIndex - 1)
-        }
+        lineHadCR = line.readableBytes > 0 && line.getInteger(at: line.writerIndex - 1, as: UInt8.self) == UInt8(ascii: "\r")
+        if lineHadCR { line.moveWriterIndex(to: line.writerIndex - 1) }
         return line
     }
 
@@ -280,10 +318,16 @@ struct UpstreamResponseParser {
     }
 
     /// The head just completed; sets up the body (queuing the end when there is none).
-    private mutating func finishHead() throws(HTTPParserError) -> HTTPClientResponsePart {
+    private mutating func finishHead(_ buffer: ByteBuffer) throws(HTTPParserError) -> HTTPClientResponsePart {
         let code = status.code
         let head = HTTPResponseHead(version: version, status: status, headers: headers)
         headers = HTTPHeaders()
+        rawHead = nil
+        if code / 100 != 1, plainHead, var start = headStart,
+           let bytes = start.readSlice(length: buffer.readerIndex - start.readerIndex) {
+            rawHead = RawHead(bytes: bytes, hasContentLength: contentLength != nil)
+        }
+        headStart = nil
         if code / 100 == 1 {
             // 101 would switch protocols, which the proxy never asks for (it drops Upgrade).
             guard code != 101 else { throw .invalidStatus }
