@@ -15,7 +15,8 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
     private let function: LuaFunctionRef
     private let params: LuaReference
     private let random: RandomHandle
-    private let randomValue: LuaValue
+    /// The `rng` handle, held by reference so that a call pushes it without a handle lookup.
+    private let randomValue: LuaReference
     /// One record table per instance, reused from call to call.
     private let records: LuaRecordCache
     /// Plugin calls that failed or returned something unusable.
@@ -32,7 +33,7 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
         function = pick
         params = try host.lua.reference(to: loaded["params"])
         random = RandomHandle(seed: 0)
-        randomValue = host.randomValue(random)
+        randomValue = try host.lua.reference(to: host.randomValue(random))
         records = LuaRecordCache(state: host.lua)
     }
 
