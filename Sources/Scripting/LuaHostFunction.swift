@@ -11,6 +11,31 @@ import CLuaSupport
 /// functions run with the memory cap off and do not count instructions.
 public typealias LuaHostFunction = (LuaArguments) throws -> [LuaValue]
 
+/// A host function for hot paths: it pushes its results straight onto the Lua stack through
+/// ``LuaResults`` instead of returning an array (no allocation per call). Errors as for
+/// ``LuaHostFunction``.
+public typealias LuaDirectHostFunction = (LuaArguments, inout LuaResults) throws -> Void
+
+/// The results of a ``LuaDirectHostFunction``, pushed as they are produced.
+public struct LuaResults: ~Copyable {
+    let L: OpaquePointer
+    var count: Int32 = 0
+
+    /// Pushes an integer result.
+    public mutating func push(_ value: Int) {
+        guard lua_checkstack(L, 1) != 0 else { return }
+        lua_pushinteger(L, lua_Integer(value))
+        count += 1
+    }
+
+    /// Pushes a float result.
+    public mutating func push(_ value: Double) {
+        guard lua_checkstack(L, 1) != 0 else { return }
+        lua_pushnumber(L, value)
+        count += 1
+    }
+}
+
 /// A Swift error that is the script's fault (a bad option, a missing file) and reads best as a
 /// plain Lua error, `file:line: <luaMessage>`, without the `host error:` prefix.
 public protocol LuaRaisableError: Error {
@@ -26,13 +51,15 @@ final class LuaHostFunctionBox {
     let name: String
     /// 1 for methods (argument #1 is `self`), else 0.
     let selfOffset: Int
-    let body: LuaHostFunction
+    let body: LuaHostFunction?
+    let direct: LuaDirectHostFunction?
 
-    init(state: LuaState, name: String, selfOffset: Int, body: @escaping LuaHostFunction) {
+    init(state: LuaState, name: String, selfOffset: Int, body: LuaHostFunction?, direct: LuaDirectHostFunction? = nil) {
         self.state = state
         self.name = name
         self.selfOffset = selfOffset
         self.body = body
+        self.direct = direct
     }
 
     /// Runs the Swift function; never raises. Returns the result count, or -1 with a message on top.
@@ -46,7 +73,14 @@ final class LuaHostFunctionBox {
             state.hostDepth -= 1
         }
         do {
-            let results = try body(LuaArguments(L: L, state: state, function: self, count: Int(lua_gettop(L))))
+            let arguments = LuaArguments(L: L, state: state, function: self, count: Int(lua_gettop(L)))
+            if let direct {
+                var results = LuaResults(L: L)
+                try direct(arguments, &results)
+                return results.count
+            }
+            guard let body else { return 0 }
+            let results = try body(arguments)
             if results.isEmpty { return 0 }
             guard results.count < 1_000_000, lua_checkstack(L, Int32(results.count) + 2) != 0 else {
                 throw LuaError(kind: .runtime, message: "too many results (\(results.count))")
@@ -87,7 +121,14 @@ func luaHandleRelease(_ object: UnsafeMutableRawPointer?) {
 extension LuaState {
     /// Keeps a host function alive for the state's lifetime and pushes its Lua closure.
     func pushHostFunction(name: String, selfOffset: Int = 0, _ body: @escaping LuaHostFunction) {
-        let box = LuaHostFunctionBox(state: self, name: name, selfOffset: selfOffset, body: body)
+        pushHostFunction(LuaHostFunctionBox(state: self, name: name, selfOffset: selfOffset, body: body))
+    }
+
+    func pushHostFunction(name: String, selfOffset: Int = 0, direct: @escaping LuaDirectHostFunction) {
+        pushHostFunction(LuaHostFunctionBox(state: self, name: name, selfOffset: selfOffset, body: nil, direct: direct))
+    }
+
+    private func pushHostFunction(_ box: LuaHostFunctionBox) {
         hostFunctions.append(box)
         _ = lua_checkstack(active, 2)
         clua_push_host_function(active, Unmanaged.passUnretained(box).toOpaque())

@@ -54,8 +54,10 @@ extension LuaState {
     /// go into the metatable instead. Methods are called as `obj:method(...)`; argument #1 is
     /// `self` (read it with ``LuaArguments/handle(at:as:)``), and errors number arguments after
     /// `self` as Lua does. Registering a name again replaces the methods for new handles.
+    /// `directMethods` push their results themselves (``LuaDirectHostFunction``, for hot paths).
     @discardableResult
-    public func registerType(name: String, methods: [String: LuaHostFunction]) -> LuaHandleType {
+    public func registerType(name: String, methods: [String: LuaHostFunction],
+                             directMethods: [String: LuaDirectHostFunction] = [:]) -> LuaHandleType {
         let L = active
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
@@ -69,9 +71,13 @@ extension LuaState {
         }
         lua_createtable(L, 0, 8)  // metatable
         let meta = lua_gettop(L)
-        lua_createtable(L, 0, Int32(clamping: methods.count))  // methods
+        lua_createtable(L, 0, Int32(clamping: methods.count + directMethods.count))  // methods
         for (method, function) in methods.sorted(by: { $0.key < $1.key }) {
             pushHostFunction(name: "\(name):\(method)", selfOffset: 1, function)
+            lua_setfield(L, method.hasPrefix("__") ? meta : meta + 1, method)
+        }
+        for (method, function) in directMethods.sorted(by: { $0.key < $1.key }) {
+            pushHostFunction(name: "\(name):\(method)", selfOffset: 1, direct: function)
             lua_setfield(L, method.hasPrefix("__") ? meta : meta + 1, method)
         }
         clua_register_type(L, id, name)

@@ -12,22 +12,23 @@ final class RandomHandle {
 
 extension ScriptHost {
     func registerRandomType() -> LuaHandleType {
-        lua.registerType(name: "Random", methods: [
-            "int": { args in
+        // Direct methods: balancer plugins draw from rng on every request.
+        lua.registerType(name: "Random", methods: [:], directMethods: [
+            "int": { args, results in
                 let r = try args.handle(at: 1, as: RandomHandle.self)
                 let lo = try args.integer(at: 2), hi = try args.integer(at: 3)
                 guard lo <= hi else { throw args.argumentError(3, "empty range \(lo)..\(hi)") }
-                return [.integer(Int64(lo + r.generator.int(below: hi - lo + 1)))]
+                results.push(lo + r.generator.int(below: hi - lo + 1))
             },
-            "uniform": { args in
+            "uniform": { args, results in
                 let r = try args.handle(at: 1, as: RandomHandle.self)
                 let lo = try args.number(at: 2, default: 0), hi = try args.number(at: 3, default: 1)
-                return [.number(lo + (hi - lo) * r.generator.uniform())]
+                results.push(lo + (hi - lo) * r.generator.uniform())
             },
-            "normal": { args in
+            "normal": { args, results in
                 let r = try args.handle(at: 1, as: RandomHandle.self)
                 let mean = try args.number(at: 2, default: 0), sd = try args.number(at: 3, default: 1)
-                return [.number(mean + sd * r.generator.normal())]
+                results.push(mean + sd * r.generator.normal())
             },
         ])
     }
