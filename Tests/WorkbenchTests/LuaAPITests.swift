@@ -101,4 +101,23 @@ struct LuaAPITests {
         let r = try t.run("local a, b = aiotwin.random(5), aiotwin.random(5); local s = 0; for i = 1, 50 do if a:int(1, 6) ~= b:int(1, 6) then s = s + 1 end end; local x = aiotwin.random(6):int(1, 1000000); return s, aiotwin.random(5):int(1, 1000000) ~= x")
         #expect(r == [.integer(0), .boolean(true)])
     }
+
+    @Test("Random's methods: ranges, defaults, types, and errors at the caller's line")
+    func randomMethods() throws {
+        let t = try TestHost()
+        let r = try t.run("""
+            local g = aiotwin.random(3)
+            local lo, hi, ints = 10, 0, true
+            for i = 1, 200 do
+              local k = g:int(3, 5); lo = math.min(lo, k); hi = math.max(hi, k)
+              ints = ints and math.type(k) == "integer"
+            end
+            local u = g:uniform(); local v = g:uniform(2, 4); local n = g:normal(100, 0)
+            return lo, hi, ints, u >= 0 and u < 1, v >= 2 and v < 4, n
+            """)
+        #expect(r == [.integer(3), .integer(5), .boolean(true), .boolean(true), .boolean(true), .number(100)])
+        #expect(t.failure("local g = aiotwin.random(1)\nreturn g:int(5, 1)").contains(":2: bad argument #2 to 'Random:int' (empty range 5..1)"))
+        #expect(t.failure("return aiotwin.random(1):int('a', 2)").contains("bad argument #1 to 'Random:int' (number expected"))
+        #expect(t.failure("return aiotwin.random(1).int(nil, 1, 2)").contains("calling 'Random:int' on bad self (Random expected, got nil)"))
+    }
 }
