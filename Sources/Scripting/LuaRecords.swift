@@ -91,6 +91,9 @@ public final class LuaRecordCache {
     private let list: LuaReference
     private let records: LuaReference
     private var cached = 0
+    /// What the list held after the last call: key and table address by position. A plugin may
+    /// reorder or change the list, so an entry is reused only if its address still matches.
+    private var positions: [(key: String, table: UnsafeRawPointer?)] = []
 
     /// An empty cache in `state`.
     public init(state: LuaState) {
@@ -111,19 +114,32 @@ public final class LuaRecordCache {
         try state.push(records, on: L)
         let record = LuaRecord(L: L, state: state)
         for i in 0..<count {
-            state.pushString(key(i), on: L)
+            let k = key(i)
+            if i < positions.count, positions[i].key == k {
+                // Same key at the same place as last time: take the table from the list.
+                if lua_rawgeti(L, -2, lua_Integer(i + 1)) == LUA_TTABLE, lua_topointer(L, -1) == positions[i].table {
+                    fill(i, record, false)
+                    lua_settop(L, -2)
+                    continue
+                }
+                lua_settop(L, -2)
+            }
+            state.pushString(k, on: L)
             let isNew = lua_rawget(L, -2) != LUA_TTABLE
             if isNew {
                 lua_settop(L, -2)
                 lua_createtable(L, 0, Int32(clamping: fields))
-                state.pushString(key(i), on: L)
+                state.pushString(k, on: L)
                 lua_pushvalue(L, -2)
                 lua_rawset(L, -4)
                 cached += 1
             }
             fill(i, record, isNew)
+            let entry = (key: k, table: lua_topointer(L, -1))
+            if i < positions.count { positions[i] = entry } else { positions.append(entry) }
             lua_rawseti(L, -3, lua_Integer(i + 1))
         }
+        if positions.count > count { positions.removeLast(positions.count - count) }
         // Shorten the list to this call's records.
         var n = lua_rawlen(L, -2)
         while n > lua_Unsigned(count) {

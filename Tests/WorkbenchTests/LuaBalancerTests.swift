@@ -119,6 +119,29 @@ struct LuaBalancerTests {
         #expect(b.errors == 0, "\(b.lastError ?? "")")
     }
 
+    @Test("a plugin that sorts or trims the pool in place still sees the right records next time")
+    func pluginChangesTheList() throws {
+        let b = try Self.balancer("""
+            table.sort(pool, function(x, y) return x.p_ok > y.p_ok end)
+            local best = pool[1]
+            pool[#pool] = nil
+            return best
+            """)
+        func pick(_ ps: [Double]) -> String? {
+            let pool = ps.enumerated().map { i, p in
+                PoolCandidate(instance: Instance(name: "s\(i + 1)", node: "w"), prediction: Prediction(pOK: p))
+            }
+            var rng = SeededGenerator(seed: 1)
+            return b.pick(from: pool, shareClauses: [], rng: &rng)?.name
+        }
+        #expect(pick([0.1, 0.9, 0.5]) == "s2")
+        #expect(pick([0.8, 0.2, 0.3]) == "s1")
+        #expect(pick([0.1, 0.2, 0.7]) == "s3")
+        #expect(pick([0.1, 0.2, 0.7]) == "s3")
+        #expect(pick([0.6, 0.2]) == "s1")
+        #expect(b.errors == 0, "\(b.lastError ?? "")")
+    }
+
     @Test("plugin parameters reach pick")
     func parameters() throws {
         let b = try Self.balancer("return params.favourite", params: "{ favourite = 's3' }")
