@@ -18,11 +18,12 @@ struct LuaBalancerTests {
     ]
 
     /// A balancer plugin whose `pick` body is `body`, loaded through a real script host.
-    static func balancer(_ body: String, params: String = "{}") throws -> LuaBalancer {
+    static func balancer(_ body: String, params: String = "{}", reads: String? = nil) throws -> LuaBalancer {
         let dir = NSTemporaryDirectory() + "aiotwin-balancers-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/balancers", withIntermediateDirectories: true)
         try Data("""
             return { kind = "balancer", name = "probe", version = "1", description = "test", params = \(params),
+                     \(reads.map { "reads = \($0)," } ?? "")
                      pick = function(pool, rng, params) \(body) end }
             """.utf8).write(to: URL(fileURLWithPath: dir + "/balancers/probe.lua"))
         var configuration = ScriptHost.Configuration()
@@ -140,6 +141,30 @@ struct LuaBalancerTests {
         #expect(pick([0.1, 0.2, 0.7]) == "s3")
         #expect(pick([0.6, 0.2]) == "s1")
         #expect(b.errors == 0, "\(b.lastError ?? "")")
+    }
+
+    @Test("'reads' limits the refreshed fields to those named; a bad list is a load error")
+    func declaredReads() throws {
+        // p_ok is refreshed on every call, in_flight never set (not declared), node set once.
+        let b = try Self.balancer("""
+            local m = pool[1]
+            if m.in_flight == nil and m.node == "w1" then return string.format("s%d", math.floor(m.p_ok * 10 + 0.5)) end
+            error("saw in_flight " .. tostring(m.in_flight))
+            """, reads: "{ 'p_ok' }")
+        func pick(_ p: Double) -> String? {
+            var rng = SeededGenerator(seed: 1)
+            let pool = (1...3).map { i in
+                PoolCandidate(instance: Instance(name: "s\(i)", node: "w\(i)"), prediction: Prediction(pOK: i == 1 ? p : 0.5), inFlight: 4)
+            }
+            return b.pick(from: pool, shareClauses: [], rng: &rng)?.name
+        }
+        #expect(pick(0.1) == "s1")
+        #expect(pick(0.3) == "s3")
+        #expect(pick(0.2) == "s2")
+        #expect(b.errors == 0, "\(b.lastError ?? "")")
+        for bad in ["{ 'p_okk' }", "'p_ok'", "{ p_ok = true }"] {
+            #expect(throws: (any Error).self, "\(bad)") { try Self.balancer("return pool[1]", reads: bad) }
+        }
     }
 
     @Test("plugin parameters reach pick")

@@ -4,7 +4,8 @@ import Scripting
 
 /// A ``Balancer`` implemented by a Lua plugin's `pick(pool, rng, params)`: `pool` is a list of
 /// `{ name, node, p_ok, latency_ms, in_flight, attributes }` tables (the same tables from call to
-/// call, updated in place: read them, don't keep or change them), `rng` the host's seeded
+/// call, updated in place: read them, don't keep them; a plugin's optional `reads` list names the
+/// changing fields it uses, and only those are refreshed), `rng` the host's seeded
 /// generator (a `Random` handle, so picks are reproducible), and the result a member, its name or
 /// its 1-based index. A plugin error or an invalid result falls back to a uniform pick and is
 /// counted, so a broken plugin degrades routing instead of stopping it.
@@ -19,6 +20,10 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
     private let randomValue: LuaReference
     /// One record table per instance, reused from call to call.
     private let records: LuaRecordCache
+    /// The changing fields the plugin reads (its `reads` list; all of them without one).
+    private let reads: Set<String>
+    /// The fields a pool record has, and those that change from request to request.
+    static let recordFields = ["name", "node", "p_ok", "latency_ms", "in_flight", "attributes"]
     /// Plugin calls that failed or returned something unusable.
     public private(set) var errors = 0
     /// The last plugin error, for reports.
@@ -31,6 +36,18 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
             throw WorkbenchError.scriptFailed("plugin '\(name)' has no function 'pick(pool, rng, params)'")
         }
         function = pick
+        switch loaded["reads"] {
+        case .nil:
+            reads = Set(Self.recordFields)
+        case .table(let list) where list.hash.isEmpty && list.array.allSatisfy({ $0.stringValue != nil }):
+            let names = list.array.compactMap(\.stringValue)
+            if let unknown = names.first(where: { !Self.recordFields.contains($0) }) {
+                throw WorkbenchError.scriptFailed("plugin '\(name)': 'reads' names '\(unknown)', not a pool field (\(Self.recordFields.joined(separator: ", ")))")
+            }
+            reads = Set(names)
+        default:
+            throw WorkbenchError.scriptFailed("plugin '\(name)': 'reads' must be a list of pool field names (\(Self.recordFields.joined(separator: ", ")))")
+        }
         params = try host.lua.reference(to: loaded["params"])
         random = RandomHandle(seed: 0)
         randomValue = try host.lua.reference(to: host.randomValue(random))
@@ -45,7 +62,10 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
             // Records pushed straight onto the Lua stack, the result read without marshalling:
             // this runs once per proxied request.
             let choice = try function.callChoice { args in
-                // A record per instance name; its attributes are static (set when the name is first seen).
+                // A record per instance name; its name and attributes are static (set when the name
+                // is first seen), the other fields are refreshed if the plugin reads them.
+                let node = reads.contains("node"), pOK = reads.contains("p_ok")
+                let latency = reads.contains("latency_ms"), inFlight = reads.contains("in_flight")
                 try args.pushRecords(cachedIn: records, count: pool.count, key: { pool[$0].instance.name },
                                      fields: 6) { i, record, isNew in
                     let c = pool[i]
@@ -53,10 +73,10 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
                         record.set("name", c.instance.name)
                         record.set("attributes", numbersByName: c.instance.attributes)
                     }
-                    record.set("node", c.instance.node)
-                    record.set("p_ok", c.prediction.pOK)
-                    record.set("latency_ms", c.prediction.latencyMs)
-                    record.set("in_flight", c.inFlight)
+                    if node || isNew { record.set("node", c.instance.node) }
+                    if pOK { record.set("p_ok", c.prediction.pOK) }
+                    if latency { record.set("latency_ms", c.prediction.latencyMs) }
+                    if inFlight { record.set("in_flight", c.inFlight) }
                 }
                 try args.push(randomValue)
                 try args.push(params)
