@@ -9,46 +9,9 @@ struct EmulateCLITests {
     static let deliverable = repository + "/datasets/scenarios/deliverable.yaml"
     static let instances: Set<String> = ["s1", "s2", "s3", "s4", "s5", "s6", "s7"]
 
-    /// A three-instance scenario with a deployment and a crash (`a` on the proxy node, `b` 10 ms
-    /// away, `c` 150 ms away), 300 requests at 10 req/s.
-    static let small = """
-    schema: aiotwin.qos-scenario/1
-    name: emulate-cli-test
-    slo: {service: dps, tau_ms: 80, comparison: less_than, errors_count_as_failure: true,
-          scope_of_published_fraction: whole_run, rho: 0.99, window_s: 60}
-    topology:
-      proxy_node: n1
-      client: {name: device, attached_to: n1, client_to_proxy_ms: 0.0}
-      nodes:
-        - {name: n1, tier: edge, rtt_ms: 0.0}
-        - {name: n2, tier: edge, rtt_ms: 10.0}
-        - {name: n3, tier: cloud, rtt_ms: 150.0}
-    instances:
-      - {name: a, node: n1, service_ms: 2.0}
-      - {name: b, node: n2, service_ms: 2.0}
-      - {name: c, node: n3, service_ms: 2.0}
-    latency_model:
-      pod_hop_rtt_ms: 0.3
-      proxy_overhead_ms: 0.72
-      cross_node_overhead_ms: 1.4
-      queue: fifo_single_server
-      new_connection: {extra_round_trips: 1, idle_timeout_s: 90, applies_to: [proxy_to_pod, proxy_to_node_ping]}
-      jitter: {distribution: normal, mean_ms: 0.0, sigma_ms: 1.0, truncate_at_sigmas: 3}
-      min_response_ms: 0.1
-      measured_sample: response_minus_proxy_overhead
-      ping: {overhead_ms: 0.5, noise: abs_normal, noise_sigma_ms: 0.3, round_trips_warm: 1, round_trips_cold: 2,
-             rounding: floor_whole_ms}
-      nodeport: {selection: uniform_random_per_request, extra_ms: 42.9, connection_cost_included_in_extra: true}
-    workload: {method: POST, body_bytes: 64, arrival: poisson, rate_per_s: 10.0, seeds: 1, first_seed: 0}
-    scenarios:
-      changing:
-        requests: 300
-        initial_instances: [b, c]
-        phases:
-          - {id: P0, start_request: 0, events: []}
-          - {id: P1, start_request: 100, events: [{type: instance_add, instance: a, ready_delay_s: 0.0}]}
-          - {id: P2, start_request: 200, events: [{type: instance_fail, instance: a, mode: connection_refused}]}
-    """
+    /// Three instances with a deployment at P1 and (variant `crash`) a crash at P2: `a` on the
+    /// proxy node, `b` 10 ms away, `c` 150 ms away; 300 requests at 10 req/s.
+    static let small = repository + "/datasets/scenarios/loopback-small.yaml"
 
     static func object(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not JSON: \(text)")
@@ -107,9 +70,8 @@ struct EmulateCLITests {
     @Test("a small scenario with a deployment and a crash: text output, events and retries")
     func smallScenario() throws {
         let dir = try AIoTwinBinary.temporaryDirectory()
-        try Self.small.write(toFile: "\(dir)/small.yaml", atomically: true, encoding: .utf8)
-        let r = try AIoTwinBinary.run(["proxy", "emulate", "--scenario", "small.yaml", "--case", "changing", "--speedup", "10",
-                                       "--json"], directory: dir)
+        let r = try AIoTwinBinary.run(["proxy", "emulate", "--scenario", Self.small, "--case", "changing", "--variant", "crash",
+                                       "--speedup", "10", "--json"], directory: dir)
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let o = try Self.object(r.stdout)
         #expect(o["requests"] as? Int == 300)
@@ -124,7 +86,7 @@ struct EmulateCLITests {
         #expect(served[2]["a"] == nil)
         #expect((o["success_rate"] as? Double ?? 0) >= 0.95)
 
-        let text = try AIoTwinBinary.run(["proxy", "emulate", "--scenario", "small.yaml", "--case", "changing", "--speedup", "20",
+        let text = try AIoTwinBinary.run(["proxy", "emulate", "--scenario", Self.small, "--case", "changing", "--speedup", "20",
                                           "--requests", "60", "--balancer", "nodeport", "--quiet"], directory: dir)
         #expect(text.status == 0, "stderr: \(text.stderr)")
         #expect(text.stdout.contains("nodeport on changing, seed 0, emulated over loopback at 20x: 60 requests"))

@@ -2,53 +2,14 @@ import Foundation
 import Testing
 @testable import Routing
 
-/// A small three-instance scenario that runs in a few wall-clock seconds: `a` on the proxy node,
-/// `b` 10 ms away, `c` 150 ms away (never within τ).
+/// `datasets/scenarios/loopback-small.yaml`: three instances that run in a few wall-clock seconds
+/// (`a` on the proxy node, `b` 10 ms away, `c` 150 ms away, never within τ).
 enum SmallScenario {
-    static let yaml = """
-    schema: aiotwin.qos-scenario/1
-    name: emulation-test
-    slo: {service: dps, tau_ms: 80, comparison: less_than, errors_count_as_failure: true,
-          scope_of_published_fraction: whole_run, rho: 0.99, window_s: 60}
-    topology:
-      proxy_node: n1
-      client: {name: device, attached_to: n1, client_to_proxy_ms: 0.0}
-      nodes:
-        - {name: n1, tier: edge, rtt_ms: 0.0}
-        - {name: n2, tier: edge, rtt_ms: 10.0}
-        - {name: n3, tier: cloud, rtt_ms: 150.0}
-    instances:
-      - {name: a, node: n1, service_ms: 2.0}
-      - {name: b, node: n2, service_ms: 2.0}
-      - {name: c, node: n3, service_ms: 2.0}
-    latency_model:
-      pod_hop_rtt_ms: 0.3
-      proxy_overhead_ms: 0.72
-      cross_node_overhead_ms: 1.4
-      queue: fifo_single_server
-      new_connection: {extra_round_trips: 1, idle_timeout_s: 90, applies_to: [proxy_to_pod, proxy_to_node_ping]}
-      jitter: {distribution: normal, mean_ms: 0.0, sigma_ms: 1.0, truncate_at_sigmas: 3}
-      min_response_ms: 0.1
-      measured_sample: response_minus_proxy_overhead
-      ping: {overhead_ms: 0.5, noise: abs_normal, noise_sigma_ms: 0.3, round_trips_warm: 1, round_trips_cold: 2,
-             rounding: floor_whole_ms}
-      nodeport: {selection: uniform_random_per_request, extra_ms: 42.9, connection_cost_included_in_extra: true}
-    workload: {method: POST, body_bytes: 64, arrival: poisson, rate_per_s: 10.0, seeds: 1, first_seed: 0}
-    scenarios:
-      changing:
-        requests: 300
-        initial_instances: [b, c]
-        phases:
-          - {id: P0, start_request: 0, events: []}
-          - {id: P1, start_request: 100, events: [{type: instance_add, instance: a, ready_delay_s: 0.0}]}
-          - {id: P2, start_request: 200, events: [{type: instance_remove, instance: a, mode: delete, watch_delay_s: 0.0}]}
-    variants:
-      crash:
-        replace_events:
-          P2: [{type: instance_fail, instance: a, mode: connection_refused}]
-    """
+    /// The scenario file, shared with the `proxy emulate` command tests.
+    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("datasets/scenarios/loopback-small.yaml")
 
-    static let scenario: Scenario = try! Scenario.decode(yaml: yaml, fileName: "small.yaml")
+    static let scenario: Scenario = try! Scenario.load(contentsOf: path)
 }
 
 @Suite("Emulation over loopback sockets", .serialized)
