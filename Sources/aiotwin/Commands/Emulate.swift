@@ -42,17 +42,7 @@ struct Emulate: AsyncParsableCommand {
             aiotwin compare emu.h5 sim.h5 --table requests --metric response_ms --kind cdf --plot cdf.svg
             """)
 
-    @Option(help: "The scenario file (YAML).")
-    var scenario: String
-
-    @Option(help: "The balancer (algorithm) to emulate.")
-    var balancer: String = "slo_aware"
-
-    @Option(name: .customLong("case"), help: "Which scenario of the file: e.g. static or dynamic.")
-    var scenarioName: String = "dynamic"
-
-    @Option(help: "A variant of the scenario's events (e.g. calibrated).")
-    var variant: String?
+    @OptionGroup var selection: ScenarioCaseOptions
 
     @Option(help: "The seed of arrivals, jitter, pings and routing (default: the scenario's first seed).")
     var seed: UInt64?
@@ -72,9 +62,6 @@ struct Emulate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the comparison simulation to this run file.", valueName: "sim.h5"))
     var simulationOut: String?
 
-    @Option(help: ArgumentHelp("Another plugin directory (repeatable).", valueName: "dir"))
-    var plugins: [String] = []
-
     @Option(help: "Event-loop threads of the proxy.")
     var proxyThreads = 1
 
@@ -89,18 +76,13 @@ struct Emulate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let full = try Scenario.load(contentsOf: URL(fileURLWithPath: self.scenario))
-        guard let definition = full.scenarios[scenarioName] else {
-            throw WorkbenchError.invalidInput("\(self.scenario): no scenario '\(scenarioName)' (has: \(full.scenarios.keys.sorted().joined(separator: ", ")))")
-        }
-        if let variant, full.variants?[variant] == nil {
-            throw WorkbenchError.invalidInput("\(self.scenario): no variant '\(variant)' (has: \((full.variants?.keys ?? []).sorted().joined(separator: ", ")))")
-        }
-        let scenario = try full.limited(scenario: scenarioName, requests: requests ?? definition.requests)
-        let scenarioCase = ScenarioCase(scenario: scenarioName, variant: variant)
+        let full = try selection.loadScenario()
+        let scenarioCase = try selection.scenarioCase(in: full)
+        let requestLimit = requests ?? full.scenarios[scenarioCase.scenario]?.requests ?? 0
+        let scenario = try full.limited(scenario: scenarioCase.scenario, requests: requestLimit)
         let seed = self.seed ?? scenario.workload.seedRange.first ?? 0
-        let pluginDirectories = PluginCatalog.defaultDirectories(extra: plugins)
-        let balancer = self.balancer
+        let pluginDirectories = PluginCatalog.defaultDirectories(extra: selection.plugins)
+        let balancer = selection.balancer
         @Sendable func catalog() throws -> PolicyCatalog {
             var c = ScriptHost.Configuration()
             c.pluginDirectories = pluginDirectories
@@ -143,7 +125,7 @@ struct Emulate: AsyncParsableCommand {
 
     private func write(_ result: SimulationResult, to path: String, phaseIDs: [String], mode: String, seed: UInt64) throws {
         let configuration: [String: Any] = [
-            "scenario": self.scenario, "case": scenarioName, "variant": variant ?? "", "balancer": balancer,
+            "scenario": selection.scenario, "case": selection.scenarioName, "variant": selection.variant ?? "", "balancer": selection.balancer,
             "seeds": [Int(seed)], "mode": mode, "speedup": speedup, "requests": result.records.count,
         ]
         let tables = try SimulationTables(path: path, metadata: RunMetadata(

@@ -16,17 +16,7 @@ struct Simulate: ParsableCommand {
             Example: aiotwin proxy simulate --scenario datasets/scenarios/deliverable.yaml --balancer slo_aware --case dynamic --json
             """)
 
-    @Option(help: "The scenario file (YAML).")
-    var scenario: String
-
-    @Option(help: "The balancer (algorithm) to simulate.")
-    var balancer: String = "slo_aware"
-
-    @Option(name: .customLong("case"), help: "Which scenario of the file: e.g. static or dynamic.")
-    var scenarioName: String = "dynamic"
-
-    @Option(help: "A variant of the scenario's events (e.g. calibrated).")
-    var variant: String?
+    @OptionGroup var selection: ScenarioCaseOptions
 
     @Option(help: "Run one seed only.")
     var seed: UInt64?
@@ -43,27 +33,19 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Simulate every algorithm of the scenario (and slo_aware) on every case and compare with the published table.")
     var report = false
 
-    @Option(help: ArgumentHelp("Another plugin directory (repeatable).", valueName: "dir"))
-    var plugins: [String] = []
-
     func run() throws {
-        let scenario = try Scenario.load(contentsOf: URL(fileURLWithPath: self.scenario))
+        let scenario = try selection.loadScenario()
         if report {
             let rows = try ReproductionReport.run(scenario: scenario, algorithms: nil)
             print(rows.render())
             for a in rows.acceptance(scenario) { print(a) }
             return
         }
-        guard scenario.scenarios[scenarioName] != nil else {
-            throw WorkbenchError.invalidInput("\(self.scenario): no scenario '\(scenarioName)' (has: \(scenario.scenarios.keys.sorted().joined(separator: ", ")))")
-        }
-        if let variant, scenario.variants?[variant] == nil {
-            throw WorkbenchError.invalidInput("\(self.scenario): no variant '\(variant)' (has: \((scenario.variants?.keys ?? []).sorted().joined(separator: ", ")))")
-        }
-        let scenarioCase = ScenarioCase(scenario: scenarioName, variant: variant)
-        let phases = try scenario.phases(of: scenarioName, variant: variant)
+        let scenarioCase = try selection.scenarioCase(in: scenario)
+        let balancer = selection.balancer
+        let phases = try scenario.phases(of: scenarioCase.scenario, variant: scenarioCase.variant)
         var hostConfiguration = ScriptHost.Configuration()
-        hostConfiguration.pluginDirectories = PluginCatalog.defaultDirectories(extra: plugins)
+        hostConfiguration.pluginDirectories = PluginCatalog.defaultDirectories(extra: selection.plugins)
         hostConfiguration.print = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let catalog = PolicyCatalog(scenario: scenario, host: try ScriptHost(configuration: hostConfiguration))
         _ = try catalog.make(balancer)  // resolves the name now, with the list of names on error
@@ -75,7 +57,7 @@ struct Simulate: ParsableCommand {
                 command: CommandLine.arguments.joined(separator: " "), script: "",
                 extra: ["name": URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent]),
                 configurationJSON: String(decoding: try JSONSerialization.data(withJSONObject: [
-                    "scenario": self.scenario, "case": scenarioName, "variant": variant ?? "", "balancer": balancer,
+                    "scenario": selection.scenario, "case": scenarioCase.scenario, "variant": scenarioCase.variant ?? "", "balancer": balancer,
                     "seeds": seedList.map { Int($0) }], options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
         }
         var records: [RequestRecord] = []
