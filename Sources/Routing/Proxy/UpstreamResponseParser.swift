@@ -139,9 +139,11 @@ struct UpstreamResponseParser {
                 headBytes += line.readableBytes + 2
                 if !lineHadCR { plainHead = false }
                 if line.readableBytes == 0 { return try finishHead(buffer) }
-                let (name, value, kind) = try Self.field(line)
+                let (name, value) = try Self.field(line)
+                // One classification (the proxy's own) serves framing and the raw-head check.
+                let kind = ProxyHeaderField.classify(name)
                 try noteFraming(kind, value)
-                switch ProxyHeaderField.classify(name) {
+                switch kind {
                 case .connection, .otherHopByHop, .transferEncoding: plainHead = false
                 default: break
                 }
@@ -183,7 +185,7 @@ struct UpstreamResponseParser {
                     state = .idle
                     return .end(ended)
                 }
-                let (name, value, _) = try Self.field(line)
+                let (name, value) = try Self.field(line)
                 if trailers == nil { trailers = HTTPHeaders() }
                 trailers?.add(name: name, value: value)
             case .untilClose:
@@ -271,8 +273,8 @@ struct UpstreamResponseParser {
         }
     }
 
-    /// A header (or trailer) line's name, value (without surrounding whitespace) and kind.
-    private static func field(_ line: ByteBuffer) throws(HTTPParserError) -> (String, String, FieldKind) {
+    /// A header (or trailer) line's name and value (without surrounding whitespace).
+    private static func field(_ line: ByteBuffer) throws(HTTPParserError) -> (String, String) {
         try line.withUnsafeReadableBytes { (raw: UnsafeRawBufferPointer) throws(HTTPParserError) in
             let b = raw.bindMemory(to: UInt8.self)
             // obs-fold (a line starting with whitespace) is rejected, as RFC 9112 allows.
@@ -285,13 +287,12 @@ struct UpstreamResponseParser {
             for i in start..<end where (b[i] < 0x20 && b[i] != 0x09) || b[i] == 0x7F { throw HTTPParserError.invalidHeaderToken }
             let nameBytes = UnsafeBufferPointer(rebasing: b[0..<colon])
             let valueBytes = UnsafeBufferPointer(rebasing: b[start..<end])
-            return (String(decoding: nameBytes, as: UTF8.self), String(decoding: valueBytes, as: UTF8.self),
-                    Self.kind(of: nameBytes))
+            return (String(decoding: nameBytes, as: UTF8.self), String(decoding: valueBytes, as: UTF8.self))
         }
     }
 
     /// Records the body framing a header field announces.
-    private mutating func noteFraming(_ kind: FieldKind, _ value: String) throws(HTTPParserError) {
+    private mutating func noteFraming(_ kind: ProxyHeaderField, _ value: String) throws(HTTPParserError) {
         switch kind {
         case .contentLength:
             // The usual single value, without splitting.
@@ -312,7 +313,7 @@ struct UpstreamResponseParser {
         case .transferEncoding:
             let last = value.split(separator: ",").last.map { $0.trimmingSpaces.lowercased() } ?? ""
             transferEncoding = last == "chunked" ? .chunked : .other
-        case .other:
+        default:
             break
         }
     }
@@ -361,21 +362,6 @@ struct UpstreamResponseParser {
     }
 
     // MARK: - Bytes
-
-    private enum FieldKind { case contentLength, transferEncoding, other }
-
-    private static func kind(of name: UnsafeBufferPointer<UInt8>) -> FieldKind {
-        if equalsLowercased(name, "content-length") { return .contentLength }
-        if equalsLowercased(name, "transfer-encoding") { return .transferEncoding }
-        return .other
-    }
-
-    private static func equalsLowercased(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
-        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
-        let expected = lowercase.utf8Start
-        for i in 0..<bytes.count where bytes[i] | 0x20 != expected[i] { return false }
-        return true
-    }
 
     /// RFC 9110 tchar.
     private static func isTokenByte(_ byte: UInt8) -> Bool {
