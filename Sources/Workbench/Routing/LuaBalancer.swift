@@ -20,8 +20,9 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
     private let randomValue: LuaReference
     /// One record table per instance, reused from call to call.
     private let records: LuaRecordCache
-    /// The changing fields the plugin reads (its `reads` list; all of them without one).
-    private let reads: Set<String>
+    /// Which changing fields the plugin reads (its `reads` list; all of them without one),
+    /// decided once so that a pick tests flags, not set membership.
+    private let readsNode: Bool, readsPOK: Bool, readsLatency: Bool, readsInFlight: Bool
     /// The fields a pool record has, and those that change from request to request.
     static let recordFields = ["name", "node", "p_ok", "latency_ms", "in_flight", "attributes"]
     /// Plugin calls that failed or returned something unusable.
@@ -36,6 +37,7 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
             throw WorkbenchError.scriptFailed("plugin '\(name)' has no function 'pick(pool, rng, params)'")
         }
         function = pick
+        let reads: Set<String>
         switch loaded["reads"] {
         case .nil:
             reads = Set(Self.recordFields)
@@ -48,6 +50,10 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
         default:
             throw WorkbenchError.scriptFailed("plugin '\(name)': 'reads' must be a list of pool field names (\(Self.recordFields.joined(separator: ", ")))")
         }
+        readsNode = reads.contains("node")
+        readsPOK = reads.contains("p_ok")
+        readsLatency = reads.contains("latency_ms")
+        readsInFlight = reads.contains("in_flight")
         params = try host.lua.reference(to: loaded["params"])
         random = RandomHandle(seed: 0)
         randomValue = try host.lua.reference(to: host.randomValue(random))
@@ -64,8 +70,7 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
             let choice = try function.callChoice { args in
                 // A record per instance name; its name and attributes are static (set when the name
                 // is first seen), the other fields are refreshed if the plugin reads them.
-                let node = reads.contains("node"), pOK = reads.contains("p_ok")
-                let latency = reads.contains("latency_ms"), inFlight = reads.contains("in_flight")
+                let node = readsNode, pOK = readsPOK, latency = readsLatency, inFlight = readsInFlight
                 try args.pushRecords(cachedIn: records, count: pool.count, key: { pool[$0].instance.name },
                                      fields: 6) { i, record, isNew in
                     let c = pool[i]
