@@ -59,16 +59,17 @@ public enum ProxyServeRunner {
             try Scenario.load(contentsOf: URL(fileURLWithPath: $0)).algorithms ?? OrderedMap()
         } ?? OrderedMap()
         let defaultBalancer = options.balancer, ownNode = options.node, tau = options.tauMs
-        let factory: QoSRouter.PolicyFactory = { service, chosen in
-            let threshold = registry.services[service]?.latencyThresholdMs ?? tau
-            return try policies(PolicyRequest(
+        // τ comes from the router, which passes the entry of the registry being applied (a reload
+        // may add services or change their thresholds).
+        let factory: QoSRouter.PolicyFactory = { service, chosen, threshold in
+            try policies(PolicyRequest(
                 service: service, balancer: chosen ?? defaultBalancer,
                 context: PolicyContext(ownNode: ownNode, requirement: QoSRequirement(tauMs: threshold)),
                 algorithms: algorithms, logger: logger))
         }
         // Check every service's policy now: a misspelt balancer fails at start, not at the first request.
         for (service, entry) in registry.services {
-            do { _ = try factory(service, entry.balancer) } catch let error where entry.balancer != nil {
+            do { _ = try factory(service, entry.balancer, entry.latencyThresholdMs ?? tau) } catch let error where entry.balancer != nil {
                 throw ProxyServeError("\(options.config): service \(service): \(error)")
             }
         }

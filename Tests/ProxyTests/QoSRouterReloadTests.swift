@@ -15,7 +15,7 @@ struct QoSRouterReloadTests {
     @Test("a changed balancer makes a new policy; an unchanged one keeps it")
     func balancerChange() {
         let made = NIOLockedValueBox<[String]>([])
-        let router = QoSRouter(registry: Self.registry("nodeport")) { _, balancer in
+        let router = QoSRouter(registry: Self.registry("nodeport")) { _, balancer, _ in
             made.withLockedValue { $0.append(balancer ?? "-") }
             return NodePortPolicy(name: balancer ?? "-")
         }
@@ -33,7 +33,7 @@ struct QoSRouterReloadTests {
     @Test("a policy that fails on reload answers 503; once the service leaves the registry it is unknown")
     func failureForgotten() {
         struct Broken: Error {}
-        let router = QoSRouter(registry: Self.registry("nodeport")) { _, balancer in
+        let router = QoSRouter(registry: Self.registry("nodeport")) { _, balancer, _ in
             guard balancer == "nodeport" else { throw Broken() }
             return NodePortPolicy(name: "nodeport")
         }
@@ -52,5 +52,20 @@ struct QoSRouterReloadTests {
             Issue.record("a fixed service should route again")
             return
         }
+    }
+
+    @Test("a policy made on reload gets its entry's τ (or the default), not the start-up one")
+    func thresholdsFromTheAppliedRegistry() {
+        let taus = NIOLockedValueBox<[String: Double]>([:])
+        let router = QoSRouter(registry: Self.registry("nodeport"), defaultTauMs: 80) { service, balancer, tau in
+            taus.withLockedValue { $0[service] = tau }
+            return NodePortPolicy(name: balancer ?? "-")
+        }
+        router.update(UpstreamRegistry(services: [
+            "svc": .init(instances: [Self.upstream], balancer: "nodeport"),
+            "late": .init(instances: [Self.upstream], latencyThresholdMs: 30, balancer: "nodeport"),
+        ]))
+        #expect(taus.withLockedValue { $0 } == ["svc": 80, "late": 30])
+        #expect(router.latencyThresholdMs(service: "late") == 30)
     }
 }

@@ -19,7 +19,7 @@ struct EmulatorTests {
         let scenario = SmallScenario.scenario
         let settings = try EmulationSettings(speedup: speedup, requests: requests)
         let emulator = try Emulator(scenario: scenario, scenarioCase: ScenarioCase(scenario: "changing", variant: variant),
-                                    seed: 0, settings: settings) { _, _ in
+                                    seed: 0, settings: settings) { _, _, _ in
             try PolicyFactory.make(name: balancer, scenario: scenario)
         }
         return try await emulator.run()

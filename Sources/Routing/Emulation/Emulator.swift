@@ -11,7 +11,7 @@ import NIOPosix
 ///
 /// ```swift
 /// let emulator = try Emulator(scenario: scenario, scenarioCase: ScenarioCase(scenario: "static"), seed: 0,
-///                             settings: EmulationSettings(speedup: 20)) { _, _ in try PolicyFactory.make(name: "slo_aware", scenario: scenario) }
+///                             settings: EmulationSettings(speedup: 20)) { _, _, _ in try PolicyFactory.make(name: "slo_aware", scenario: scenario) }
 /// let result = try await emulator.run()
 /// print(result.run.summary.successRate)
 /// ```
@@ -56,7 +56,7 @@ public final class Emulator {
     /// Runs the emulation (about `plan.duration / speedup` wall-clock seconds); `progress` is
     /// called from the driving task every ``EmulationSettings/progressInterval`` seconds.
     public func run(progress: (@Sendable (EmulationProgress) -> Void)? = nil) async throws -> EmulationResult {
-        let probe = try factory(service, nil)
+        let probe = try factory(service, nil, scenario.slo.tauMs)
         let clock = EmulationClock(scale: settings.timeScale)
         let cluster = EmulatedCluster(
             model: ClusterModel(scenario: scenario, seed: seed, warmConnections: probe.wantsWarmConnections,

@@ -13,8 +13,9 @@ import NIOPosix
 /// policy sits behind its own lock, so a policy (which need not be thread-safe, e.g. a Lua one)
 /// sees one call at a time. Policy calls take microseconds, so the lock is uncontended in practice.
 public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendable {
-    /// Makes the policy of a service (by its registry entry's balancer name, or a default).
-    public typealias PolicyFactory = @Sendable (_ service: String, _ balancer: String?) throws -> any RoutingPolicy
+    /// Makes the policy of a service from its current registry entry: the balancer it names (or
+    /// `nil` for the default) and its latency threshold τ (the entry's, else the router's default).
+    public typealias PolicyFactory = @Sendable (_ service: String, _ balancer: String?, _ tauMs: Double) throws -> any RoutingPolicy
 
     private final class ServiceState: @unchecked Sendable {
         let lock = NIOLock()
@@ -98,7 +99,7 @@ public final class QoSRouter: ProxyRouter, RegistryUpdatable, @unchecked Sendabl
                     continue
                 }
                 do {
-                    let state = ServiceState(policy: try factory(name, entry.balancer), entry: entry,
+                    let state = ServiceState(policy: try factory(name, entry.balancer, entry.latencyThresholdMs ?? defaultTau), entry: entry,
                                              tau: entry.latencyThresholdMs ?? defaultTau,
                                              rng: SeededGenerator(seed: seed, label: "proxy/" + name))
                     state.lock.withLock { state.policy.instancesChanged(state.instances, at: t) }

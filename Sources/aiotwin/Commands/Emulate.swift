@@ -96,7 +96,7 @@ struct Emulate: AsyncParsableCommand {
         let settings = try EmulationSettings(speedup: speedup, requests: requests)
         var emulationSettings = settings
         emulationSettings.proxyThreads = proxyThreads
-        let emulator = try Emulator(scenario: scenario, scenarioCase: scenarioCase, seed: seed, settings: emulationSettings) { _, _ in
+        let emulator = try Emulator(scenario: scenario, scenarioCase: scenarioCase, seed: seed, settings: emulationSettings) { _, _, _ in
             try catalog().make(balancer)
         }
         let line = quiet ? nil : EmulationProgressLine(label: "emulate \(balancer) on \(scenarioCase)")
