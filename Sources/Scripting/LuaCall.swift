@@ -8,12 +8,15 @@ import CLuaSupport
 public struct LuaCallArguments: ~Copyable {
     let L: OpaquePointer
     unowned(unsafe) let state: LuaState
+    /// `state`'s identity, to check references without retaining `state`.
+    let stateID: ObjectIdentifier
     var count: Int32 = 0
     var overflow = false
 
     init(L: OpaquePointer, state: LuaState) {
         self.L = L
         self.state = state
+        self.stateID = ObjectIdentifier(state)
     }
 
     @inline(__always)
@@ -35,7 +38,7 @@ public struct LuaCallArguments: ~Copyable {
     /// Pushes a Boolean.
     public mutating func push(_ value: Bool) { if reserve() { lua_pushboolean(L, value ? 1 : 0) } }
     /// Pushes a string.
-    public mutating func push(_ value: String) { if reserve() { state.pushString(value, on: L) } }
+    public mutating func push(_ value: String) { if reserve() { LuaState.pushString(value, on: L) } }
     /// Pushes `nil`.
     public mutating func pushNil() { if reserve() { lua_pushnil(L) } }
 
@@ -56,7 +59,7 @@ public struct LuaCallArguments: ~Copyable {
         let id = LuaHandleType.numberArray.id
         let unretained = Unmanaged.passUnretained(array).toOpaque()
         if clua_push_cached_handle(L, unretained, id) == 0 {
-            clua_push_new_handle(L, Unmanaged.passRetained(array).toOpaque(), id, array.buffer.baseAddress, array.count)
+            clua_push_new_handle(L, Unmanaged.passRetained(array).toOpaque(), id, array.buffer.baseAddress, array.count, nil)
         }
     }
 
@@ -76,13 +79,12 @@ public struct LuaCallArguments: ~Copyable {
 
     /// Pushes a referenced Lua value (function, coroutine, …).
     public mutating func push(_ reference: LuaReference) throws {
-        guard reserve() else { return }
-        do {
-            try state.push(reference, on: L)
-        } catch {
-            count -= 1
-            throw error
+        // Inline (no call through `state`): hot paths pass parameters by reference on every call.
+        guard reference.stateID == stateID else {
+            throw LuaError(kind: .runtime, message: "a \(reference.typeName) reference from another Lua state")
         }
+        guard reserve() else { return }
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(reference.ref))
     }
 
     /// Pushes any value (tables are built on each call).
@@ -148,24 +150,32 @@ extension LuaFunctionRef {
     }
 
     /// Calls the function; reads its first result as a ``LuaChoice`` without marshalling a
-    /// returned table (only its `name` field is read).
-    public func callChoice(_ arguments: (inout LuaCallArguments) throws -> Void) throws -> LuaChoice {
-        try typedCall(nresults: 1, arguments) { L in
-            switch lua_type(L, -1) {
-            case LUA_TNUMBER:
-                var isInteger: Int32 = 0
-                let i = lua_tointegerx(L, -1, &isInteger)
-                return isInteger != 0 ? .index(Int(i)) : .other("number")
-            case LUA_TSTRING:
-                return .name(state.string(at: -1, on: L))
-            case LUA_TTABLE:
-                // Raw access: no metamethod runs while Swift is on the stack.
-                lua_pushstring(L, "name")
-                guard lua_rawget(L, -2) == LUA_TSTRING else { return .other("table without a name") }
-                return .name(state.string(at: -1, on: L))
-            default:
-                return .other(String(cString: clua_typename_at(L, -1)))
+    /// returned table (only its `name` field is read). With `records`, a returned record of the
+    /// list just passed from that cache is its position (`.index`), found by address.
+    public func callChoice(records: LuaRecordCache? = nil,
+                           _ arguments: (inout LuaCallArguments) throws -> Void) throws -> LuaChoice {
+        try typedCall(nresults: 1, arguments) { L in readChoice(L, records: records) }
+    }
+
+    /// The choice on top of the stack of `L` (see ``callChoice(records:_:)``).
+    func readChoice(_ L: OpaquePointer, records: LuaRecordCache?) -> LuaChoice {
+        switch lua_type(L, -1) {
+        case LUA_TNUMBER:
+            var isInteger: Int32 = 0
+            let i = lua_tointegerx(L, -1, &isInteger)
+            return isInteger != 0 ? .index(Int(i)) : .other("number")
+        case LUA_TSTRING:
+            return .name(state.string(at: -1, on: L))
+        case LUA_TTABLE:
+            if let records, let address = lua_topointer(L, -1), let i = records.position(ofTableAt: address) {
+                return .index(i + 1)
             }
+            // Raw access: no metamethod runs while Swift is on the stack.
+            lua_pushstring(L, "name")
+            guard lua_rawget(L, -2) == LUA_TSTRING else { return .other("table without a name") }
+            return .name(state.string(at: -1, on: L))
+        default:
+            return .other(String(cString: clua_typename_at(L, -1)))
         }
     }
 

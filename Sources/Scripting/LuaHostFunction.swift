@@ -12,8 +12,9 @@ import CLuaSupport
 public typealias LuaHostFunction = (LuaArguments) throws -> [LuaValue]
 
 /// A host function for hot paths: it pushes its results straight onto the Lua stack through
-/// ``LuaResults`` instead of returning an array (no allocation per call). Errors as for
-/// ``LuaHostFunction``.
+/// ``LuaResults`` instead of returning an array (no allocation per call), and it must not call
+/// back into the state (no Lua calls, no references): it runs without the bookkeeping that
+/// makes that safe. Errors as for ``LuaHostFunction``.
 public typealias LuaDirectHostFunction = (LuaArguments, inout LuaResults) throws -> Void
 
 /// The results of a ``LuaDirectHostFunction``, pushed as they are produced.
@@ -64,6 +65,18 @@ final class LuaHostFunctionBox {
 
     /// Runs the Swift function; never raises. Returns the result count, or -1 with a message on top.
     func invoke(_ L: OpaquePointer) -> Int32 {
+        let arguments = LuaArguments(L: L, state: state, function: self, count: Int(lua_gettop(L)))
+        if let direct {
+            // A direct function never calls back into the state, so it runs without the
+            // bookkeeping below (which costs reference counting on every call).
+            var results = LuaResults(L: L)
+            do {
+                try direct(arguments, &results)
+                return results.count
+            } catch {
+                return fail(error, on: L)
+            }
+        }
         let state = self.state
         let savedThread = state.active
         state.active = L
@@ -73,12 +86,6 @@ final class LuaHostFunctionBox {
             state.hostDepth -= 1
         }
         do {
-            let arguments = LuaArguments(L: L, state: state, function: self, count: Int(lua_gettop(L)))
-            if let direct {
-                var results = LuaResults(L: L)
-                try direct(arguments, &results)
-                return results.count
-            }
             guard let body else { return 0 }
             let results = try body(arguments)
             if results.isEmpty { return 0 }
@@ -87,16 +94,24 @@ final class LuaHostFunctionBox {
             }
             for r in results { try state.push(r, on: L) }
             return Int32(results.count)
-        } catch let error as LuaArgumentError {
-            state.pushString(error.message, on: L)
-        } catch let error as LuaRaisableError {
-            _ = lua_checkstack(L, 2)
-            state.pushString(error.luaMessage, on: L)
         } catch {
+            return fail(error, on: L)
+        }
+    }
+
+    /// Pushes the message for `error` and returns -1, so the trampoline raises it.
+    private func fail(_ error: any Error, on L: OpaquePointer) -> Int32 {
+        switch error {
+        case let error as LuaArgumentError:
+            LuaState.pushString(error.message, on: L)
+        case let error as LuaRaisableError:
+            _ = lua_checkstack(L, 2)
+            LuaState.pushString(error.luaMessage, on: L)
+        default:
             let message = "host error: \(error)"
             state.lastHostError = (message, error)
             _ = lua_checkstack(L, 2)
-            state.pushString(message, on: L)
+            LuaState.pushString(message, on: L)
         }
         return -1
     }
@@ -109,7 +124,8 @@ func luaHostDispatch(_ L: OpaquePointer?, _ context: UnsafeMutableRawPointer?) -
         lua_pushnil(L)
         return -1
     }
-    return Unmanaged<LuaHostFunctionBox>.fromOpaque(context).takeUnretainedValue().invoke(L)
+    // The state keeps the box alive: no retain for the call.
+    return Unmanaged<LuaHostFunctionBox>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.invoke(L) }
 }
 
 /// Called by a handle's `__gc`: drops the reference the userdata held.

@@ -5,7 +5,6 @@ import CLuaSupport
 /// keys set straight on the Lua stack, no ``LuaValue`` marshalling.
 public struct LuaRecord: ~Copyable {
     let L: OpaquePointer
-    unowned(unsafe) let state: LuaState
 
     /// Sets `record[key] = value`.
     public func set(_ key: StaticString, _ value: Double) {
@@ -27,7 +26,7 @@ public struct LuaRecord: ~Copyable {
 
     /// Sets `record[key] = value`.
     public func set(_ key: StaticString, _ value: String) {
-        state.pushString(value, on: L)
+        LuaState.pushString(value, on: L)
         setField(key)
     }
 
@@ -61,7 +60,7 @@ extension LuaCallArguments {
         }
         self.count += 1
         lua_createtable(L, Int32(clamping: count), 0)
-        let record = LuaRecord(L: L, state: state)
+        let record = LuaRecord(L: L)
         for i in 0..<count {
             lua_createtable(L, 0, Int32(clamping: fields))
             fill(i, record)
@@ -88,12 +87,14 @@ public enum LuaChoice: Equatable, Sendable {
 /// The plugin sees the same tables on every call, so it must treat them as read-only and not
 /// keep them. Use it on the state's thread only.
 public final class LuaRecordCache {
-    private let list: LuaReference
+    let list: LuaReference
     private let records: LuaReference
     private var cached = 0
-    /// What the list held after the last call: key and table address by position. A plugin may
-    /// reorder or change the list, so an entry is reused only if its address still matches.
-    private var positions: [(key: String, table: UnsafeRawPointer?)] = []
+    /// What the list held after the last call, by position: the key and the table's address
+    /// (nil: not laid out). A plugin may reorder or change the list, so an entry is reused only
+    /// if its address still matches.
+    private var keys: [String] = []
+    private(set) var tables: [UnsafeRawPointer?] = []
 
     /// An empty cache in `state`.
     public init(state: LuaState) {
@@ -105,41 +106,63 @@ public final class LuaRecordCache {
         lua_settop(L, -3)
     }
 
+    /// The 0-based position in the last list laid out of the record table at `address`, if it
+    /// was there: a plugin that returns a record is answered without reading its name.
+    func position(ofTableAt address: UnsafeRawPointer) -> Int? {
+        tables.firstIndex { $0 == address }
+    }
+
+    /// Whether the last list laid out was for exactly the keys `key(0..<count)`, in order (the
+    /// list itself may since have been changed by the plugin: ``clua_call_choice`` checks that).
+    func wasLaidOut(count: Int, key: (Int) -> String) -> Bool {
+        guard keys.count == count else { return false }
+        for i in 0..<count where tables[i] == nil || keys[i] != key(i) { return false }
+        return true
+    }
+
     /// Lays out the list for a call: record `i` is the cached table of `key(i)`, created (and
     /// filled with `isNew` true) on first sight; `fill(i, record, isNew)` then sets its fields.
     /// Leaves the list on the stack of `L`.
-    func pushList(on L: OpaquePointer, state: LuaState, count: Int, key: (Int) -> String, fields: Int,
-                  _ fill: (Int, borrowing LuaRecord, Bool) -> Void) throws {
-        try state.push(list, on: L)
-        try state.push(records, on: L)
-        let record = LuaRecord(L: L, state: state)
+    func pushList(on L: OpaquePointer, count: Int, key: (Int) -> String, fields: Int,
+                  _ fill: (Int, borrowing LuaRecord, Bool) -> Void) {
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(list.ref))
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(records.ref))
+        if keys.count != count {
+            if keys.count > count {
+                keys.removeLast(keys.count - count)
+                tables.removeLast(tables.count - count)
+            } else {
+                keys.append(contentsOf: repeatElement("", count: count - keys.count))
+                tables.append(contentsOf: repeatElement(nil, count: count - tables.count))
+            }
+        }
+        let record = LuaRecord(L: L)
         for i in 0..<count {
             let k = key(i)
-            if i < positions.count, positions[i].key == k {
+            if let table = tables[i], keys[i] == k {
                 // Same key at the same place as last time: take the table from the list.
-                if lua_rawgeti(L, -2, lua_Integer(i + 1)) == LUA_TTABLE, lua_topointer(L, -1) == positions[i].table {
+                if lua_rawgeti(L, -2, lua_Integer(i + 1)) == LUA_TTABLE, lua_topointer(L, -1) == table {
                     fill(i, record, false)
                     lua_settop(L, -2)
                     continue
                 }
                 lua_settop(L, -2)
             }
-            state.pushString(k, on: L)
+            LuaState.pushString(k, on: L)
             let isNew = lua_rawget(L, -2) != LUA_TTABLE
             if isNew {
                 lua_settop(L, -2)
                 lua_createtable(L, 0, Int32(clamping: fields))
-                state.pushString(k, on: L)
+                LuaState.pushString(k, on: L)
                 lua_pushvalue(L, -2)
                 lua_rawset(L, -4)
                 cached += 1
             }
             fill(i, record, isNew)
-            let entry = (key: k, table: lua_topointer(L, -1))
-            if i < positions.count { positions[i] = entry } else { positions.append(entry) }
+            keys[i] = k
+            tables[i] = lua_topointer(L, -1)
             lua_rawseti(L, -3, lua_Integer(i + 1))
         }
-        if positions.count > count { positions.removeLast(positions.count - count) }
         // Shorten the list to this call's records.
         var n = lua_rawlen(L, -2)
         while n > lua_Unsigned(count) {
@@ -151,8 +174,8 @@ public final class LuaRecordCache {
         if cached > max(64, 4 * count) {
             lua_createtable(L, 0, Int32(clamping: count))
             for i in 0..<count {
-                state.pushString(key(i), on: L)
-                state.pushString(key(i), on: L)
+                LuaState.pushString(key(i), on: L)
+                LuaState.pushString(key(i), on: L)
                 lua_rawget(L, -4)
                 lua_rawset(L, -3)
             }
@@ -169,13 +192,13 @@ extension LuaCallArguments {
     /// ``LuaRecordCache``); `fill` sets the fields of record `i`, all of them when `isNew`, else
     /// the ones that change.
     public mutating func pushRecords(cachedIn cache: LuaRecordCache, count: Int, key: (Int) -> String, fields: Int,
-                                     _ fill: (Int, borrowing LuaRecord, Bool) -> Void) throws {
+                                     _ fill: (Int, borrowing LuaRecord, Bool) -> Void) {
         guard lua_checkstack(L, 8) != 0 else {
             overflow = true
             return
         }
         self.count += 1
-        try cache.pushList(on: L, state: state, count: count, key: key, fields: fields, fill)
+        cache.pushList(on: L, count: count, key: key, fields: fields, fill)
     }
 }
 
@@ -188,5 +211,82 @@ extension LuaState {
         try push(value, on: L)
         let ref = luaL_ref(L, clua_registryindex())
         return LuaReference(state: self, ref: ref, typeName: value.typeName)
+    }
+}
+
+/// Values passed by reference after a record list on every call of
+/// ``LuaFunctionRef/callChoice(records:count:key:fields:refreshes:fill:then:)``: a plugin's
+/// `rng` and `params`, say.
+public struct LuaReferencedArguments {
+    /// Kept alive for the slots.
+    private let references: [LuaReference]
+    let slots: [Int32]
+    /// Their state (nil without arguments).
+    let stateID: ObjectIdentifier?
+
+    /// The values of `references` (all of one state), in order.
+    public init(_ references: [LuaReference]) throws {
+        guard let first = references.first else {
+            self.references = []
+            slots = []
+            stateID = nil
+            return
+        }
+        guard references.allSatisfy({ $0.stateID == first.stateID }) else {
+            throw LuaError(kind: .runtime, message: "references from different Lua states")
+        }
+        self.references = references
+        slots = references.map(\.ref)
+        stateID = first.stateID
+    }
+}
+
+extension LuaFunctionRef {
+    /// Calls `f(list, arguments...)` with the list of `records`' records for the keys
+    /// `key(0..<count)` and reads its choice as ``callChoice(records:_:)`` does. `fill` sets the
+    /// fields of record `i` as in ``LuaCallArguments/pushRecords(cachedIn:count:key:fields:_:)``;
+    /// without `refreshes` (nothing changes in records already filled) and with the same keys
+    /// as the last call, if the plugin left the list alone, the call is a single C call that
+    /// touches no record: the path of a balancer plugin on every proxied request.
+    public func callChoice(records: LuaRecordCache, count: Int, key: (Int) -> String, fields: Int,
+                           refreshes: Bool, fill: (Int, borrowing LuaRecord, Bool) -> Void,
+                           then arguments: LuaReferencedArguments) throws -> LuaChoice {
+        guard records.list.stateID == stateID, arguments.stateID == nil || arguments.stateID == stateID else {
+            throw LuaError(kind: .runtime, message: "records or arguments from another Lua state")
+        }
+        if !refreshes, records.wasLaidOut(count: count, key: key) {
+            let L = state.active
+            let base = lua_gettop(L)
+            var status: Int32 = 0
+            var index: lua_Integer = 0
+            let outcome = records.tables.withUnsafeBufferPointer { tables in
+                arguments.slots.withUnsafeBufferPointer { slots in
+                    clua_call_choice(L, ref, records.list.ref, slots.baseAddress, Int32(slots.count),
+                                     tables.baseAddress, Int32(count), &status, &index)
+                }
+            }
+            switch Int(outcome) {
+            case Int(CLUA_CHOICE_INDEX):
+                return .index(Int(index))
+            case Int(CLUA_CHOICE_OTHER):
+                defer { lua_settop(L, base) }
+                return readChoice(L, records: records)
+            case Int(CLUA_CHOICE_ERROR):
+                throw state.callError(status, on: L, base: base)
+            default:
+                break  // the plugin changed the list: lay it out again
+            }
+        }
+        return try callChoice(records: records) { args in
+            args.pushRecords(cachedIn: records, count: count, key: key, fields: fields, fill)
+            for slot in arguments.slots {
+                guard lua_checkstack(args.L, 1) != 0 else {
+                    args.overflow = true
+                    return
+                }
+                lua_rawgeti(args.L, clua_registryindex(), lua_Integer(slot))
+                args.count += 1
+            }
+        }
     }
 }

@@ -8,25 +8,32 @@ import CLua
 public class LuaReference {
     /// The state the value lives in.
     public let state: LuaState
-    /// The registry slot, or `LUA_NOREF` once released.
-    private(set) var ref: Int32
+    /// The state's identity, compared on hot paths without touching `state`'s reference count.
+    let stateID: ObjectIdentifier
+    /// The registry slot (`LUA_REFNIL` for `nil`). It stays reserved until deinit, so that it is
+    /// a constant that hot paths read without exclusivity checks; ``release()`` empties it.
+    let ref: Int32
     /// Lua's type name of the value.
     public let typeName: String
+    private var released = false
 
     init(state: LuaState, ref: Int32, typeName: String) {
         self.state = state
+        self.stateID = ObjectIdentifier(state)
         self.ref = ref
         self.typeName = typeName
     }
 
-    /// Drops the registry slot now; later use pushes `nil`.
+    /// Drops the value now (the garbage collector may take it); later use pushes `nil`.
     public func release() {
-        guard ref >= 0 else { return }
-        state.unref(ref)
-        ref = LUA_NOREF
+        guard ref >= 0, !released else { return }
+        released = true
+        state.clearReference(ref)
     }
 
-    deinit { release() }
+    deinit {
+        if ref >= 0 { state.unref(ref) }
+    }
 
     /// Whether both references denote the same Lua value (raw equality).
     public func isSameValue(as other: LuaReference) -> Bool {

@@ -6,7 +6,9 @@ import CLuaSupport
 extension LuaState {
     static let maxDepth = 200
 
-    func pushString(_ s: String, on L: OpaquePointer) {
+    /// Pushes `s` as a Lua string (static: pushing needs no state, and hot paths must not
+    /// retain one to call it).
+    static func pushString(_ s: String, on L: OpaquePointer) {
         var s = s
         s.withUTF8 { buf in
             buf.withMemoryRebound(to: CChar.self) { _ = lua_pushlstring(L, $0.baseAddress, $0.count) }
@@ -25,7 +27,7 @@ extension LuaState {
         case .boolean(let b): lua_pushboolean(L, b ? 1 : 0)
         case .integer(let i): lua_pushinteger(L, i)
         case .number(let d): lua_pushnumber(L, d)
-        case .string(let s): pushString(s, on: L)
+        case .string(let s): Self.pushString(s, on: L)
         case .table(let t): try push(t, on: L, depth: depth + 1)
         case .function(let r): try push(r, on: L)
         case .opaque(let r): try push(r, on: L)
@@ -55,7 +57,7 @@ extension LuaState {
     }
 
     func push(_ reference: LuaReference, on L: OpaquePointer) throws {
-        guard reference.state === self else {
+        guard reference.stateID == ObjectIdentifier(self) else {
             throw LuaError(kind: .runtime, message: "a \(reference.typeName) reference from another Lua state")
         }
         lua_rawgeti(L, clua_registryindex(), lua_Integer(reference.ref))
@@ -78,7 +80,8 @@ extension LuaState {
             count = array.count
         }
         typeNamesByClass[ObjectIdentifier(Swift.type(of: object))] = type.name
-        clua_push_new_handle(L, Unmanaged.passRetained(object).toOpaque(), type.id, data, count)
+        let native = (object as? LuaNativeState)?.nativeState
+        clua_push_new_handle(L, Unmanaged.passRetained(object).toOpaque(), type.id, data, count, native)
     }
 
     func handleType(id: Int32) -> LuaHandleType {

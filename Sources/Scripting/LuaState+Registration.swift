@@ -27,7 +27,7 @@ extension LuaState {
             guard let leaf = path.last else { continue }
             lua_pushvalue(L, moduleTable)
             for part in path.dropLast() { descend(into: part, on: L) }
-            pushString(leaf, on: L)
+            Self.pushString(leaf, on: L)
             pushHostFunction(name: "\(module).\(key)", function)
             lua_rawset(L, -3)  // raw: a script may have given the table a metatable
             lua_settop(L, moduleTable)
@@ -41,7 +41,7 @@ extension LuaState {
         defer { lua_settop(L, base) }
         _ = lua_checkstack(L, 4)
         lua_rawgeti(L, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-        pushString(name, on: L)
+        Self.pushString(name, on: L)
         pushHostFunction(name: name, function)
         lua_rawset(L, -3)
     }
@@ -91,11 +91,11 @@ extension LuaState {
 
     /// Leaves `t[name]` on top (creating a table, or replacing a non-table, if needed) above `t`.
     private func descend(into name: String, on L: OpaquePointer) {
-        pushString(name, on: L)
+        Self.pushString(name, on: L)
         if lua_rawget(L, -2) != LUA_TTABLE {
             lua_settop(L, -2)
             lua_createtable(L, 0, 4)
-            pushString(name, on: L)
+            Self.pushString(name, on: L)
             lua_pushvalue(L, -2)
             lua_rawset(L, -4)
         }

@@ -174,7 +174,7 @@ public final class LuaState {
         let L = active
         guard lua_checkstack(L, 3) != 0 else { throw LuaError(kind: .runtime, message: "Lua stack overflow") }
         lua_rawgeti(L, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-        pushString(name, on: L)
+        Self.pushString(name, on: L)
         lua_rawget(L, -2)
         defer { lua_settop(L, -3) }
         return try value(at: -1, on: L)
@@ -187,7 +187,7 @@ public final class LuaState {
         let base = lua_gettop(L)
         defer { lua_settop(L, base) }
         lua_rawgeti(L, clua_registryindex(), lua_Integer(LUA_RIDX_GLOBALS))
-        pushString(name, on: L)
+        Self.pushString(name, on: L)
         try push(value, on: L)
         lua_rawset(L, -3)
     }
@@ -205,7 +205,7 @@ public final class LuaState {
             guard lua_type(L, -1) == LUA_TTABLE else {
                 throw LuaError(kind: .runtime, message: "'\(path)' is not a function (no table before '\(part)')")
             }
-            pushString(String(part), on: L)
+            Self.pushString(String(part), on: L)
             lua_rawget(L, -2)
             lua_copy(L, -1, -2)
             lua_settop(L, -2)
@@ -232,6 +232,14 @@ public final class LuaState {
 
     /// Stack height of the active thread (for tests: calls must leave it unchanged).
     var stackDepth: Int32 { lua_gettop(active) }
+
+    /// Sets registry slot `ref` to `nil`, keeping the slot reserved.
+    func clearReference(_ ref: Int32) {
+        let L = active
+        guard lua_checkstack(L, 2) != 0 else { return }
+        lua_pushnil(L)
+        lua_rawseti(L, clua_registryindex(), lua_Integer(ref))
+    }
 
     func unref(_ ref: Int32) {
         let L = active

@@ -120,4 +120,31 @@ struct LuaAPITests {
         #expect(t.failure("return aiotwin.random(1):int('a', 2)").contains("bad argument #1 to 'Random:int' (number expected"))
         #expect(t.failure("return aiotwin.random(1).int(nil, 1, 2)").contains("calling 'Random:int' on bad self (Random expected, got nil)"))
     }
+
+    @Test("Random's int and uniform (C) draw exactly what SeededGenerator draws from the same seed")
+    func randomMatchesSeededGenerator() throws {
+        // Bounds from 1 to 2^62 (Lemire's rejection is taken for large ones), then uniforms.
+        let bounds = [1, 2, 3, 6, 7, 10, 1000, 1 << 20, (1 << 62) + 12345, 1 << 62, 3 << 61]
+        let t = try TestHost()
+        let lua = try t.run("""
+            local g = aiotwin.random(42)
+            local out = {}
+            for _, b in ipairs({\(bounds.map(String.init).joined(separator: ", "))}) do
+              for _ = 1, 20 do out[#out + 1] = g:int(-5, b - 6) end
+            end
+            for _ = 1, 20 do out[#out + 1] = g:uniform() end
+            for _ = 1, 20 do out[#out + 1] = g:uniform(-2, 3) end
+            return out
+            """)
+        var g = SeededGenerator(seed: 42, label: "lua")
+        var expected: [LuaValue] = []
+        for b in bounds { for _ in 0..<20 { expected.append(.integer(Int64(-5 + g.int(below: b)))) } }
+        for _ in 0..<20 { expected.append(.number(g.uniform())) }
+        for _ in 0..<20 { expected.append(.number(-2 + 5 * g.uniform())) }
+        #expect(lua == [.table(LuaTable(array: expected))])
+        // The whole integer range is one draw of 64 bits (it used to overflow).
+        #expect(try t.run("return math.type(aiotwin.random(1):int(math.mininteger, math.maxinteger))") == [.string("integer")])
+        #expect(t.failure("return aiotwin.random(1):int(1.5, 2)").contains("bad argument #1 to 'Random:int' (number has no integer representation)"))
+        #expect(t.failure("return aiotwin.random(1):uniform('x')").contains("bad argument #1 to 'Random:uniform' (number expected, got string)"))
+    }
 }

@@ -19,6 +19,12 @@ struct LuaBalancerTests {
 
     /// A balancer plugin whose `pick` body is `body`, loaded through a real script host.
     static func balancer(_ body: String, params: String = "{}", reads: String? = nil) throws -> LuaBalancer {
+        try balancerAndHost(body, params: params, reads: reads).balancer
+    }
+
+    /// ``balancer(_:params:reads:)`` and the script host it runs in.
+    static func balancerAndHost(_ body: String, params: String = "{}", reads: String? = nil) throws
+        -> (balancer: LuaBalancer, host: ScriptHost) {
         let dir = NSTemporaryDirectory() + "aiotwin-balancers-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/balancers", withIntermediateDirectories: true)
         try Data("""
@@ -28,7 +34,8 @@ struct LuaBalancerTests {
             """.utf8).write(to: URL(fileURLWithPath: dir + "/balancers/probe.lua"))
         var configuration = ScriptHost.Configuration()
         configuration.pluginDirectories = [dir]
-        return try LuaBalancer(plugin: "probe", host: try ScriptHost(configuration: configuration))
+        let host = try ScriptHost(configuration: configuration)
+        return (try LuaBalancer(plugin: "probe", host: host), host)
     }
 
     static func pick(_ balancer: LuaBalancer) -> String? {
@@ -89,6 +96,21 @@ struct LuaBalancerTests {
         #expect(first == second)
         #expect(Set(first).count == 3)
         #expect(b.errors == 0)
+    }
+
+    @Test("once its records exist, a pick allocates nothing in Lua, with or without refreshed fields",
+          arguments: ["{}", "{'p_ok', 'in_flight'}"])
+    func noGarbage(_ reads: String) throws {
+        // No garbage means no collector work on the request path.
+        let (b, host) = try Self.balancerAndHost("return pool[rng:int(1, #pool)]", reads: reads)
+        var rng = SeededGenerator(seed: 3)
+        for _ in 0..<10 { _ = b.pick(from: Self.pool, shareClauses: [], rng: &rng) }
+        let before = host.lua.memoryUsed
+        var seen: Set<String> = []
+        for _ in 0..<5_000 { seen.insert(b.pick(from: Self.pool, shareClauses: [], rng: &rng)?.name ?? "-") }
+        #expect(host.lua.memoryUsed == before)
+        #expect(seen == ["s1", "s2", "s3"])
+        #expect(b.errors == 0, "\(b.lastError ?? "")")
     }
 
     @Test("reused records follow the pool: shorter pools, new instances, changed predictions, many names")

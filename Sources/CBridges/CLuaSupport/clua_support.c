@@ -529,6 +529,7 @@ static int handle_gc(lua_State *L) {
         h->object = NULL;
         h->data = NULL;
         h->count = 0;
+        h->native = NULL;
         ctl(L)->release(o);
     }
     return 0;
@@ -619,6 +620,18 @@ void clua_register_type(lua_State *L, int type_id, const char *name) {
     lua_pop(L, 1);
 }
 
+int clua_push_type_methods(lua_State *L, int type_id) {
+    int top = lua_gettop(L);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &types_key);
+    if (lua_rawgeti(L, -1, type_id + 1) == LUA_TTABLE && lua_getfield(L, -1, "__index") == LUA_TTABLE) {
+        lua_replace(L, top + 1);
+        lua_settop(L, top + 1);
+        return 1;
+    }
+    lua_settop(L, top);
+    return 0;
+}
+
 int clua_push_cached_handle(lua_State *L, const void *object, int type_id) {
     lua_rawgetp(L, LUA_REGISTRYINDEX, &handles_key);
     if (lua_rawgetp(L, -1, object) == LUA_TUSERDATA) {
@@ -632,11 +645,12 @@ int clua_push_cached_handle(lua_State *L, const void *object, int type_id) {
     return 0;
 }
 
-void clua_push_new_handle(lua_State *L, void *retained_object, int type_id, double *data, size_t count) {
+void clua_push_new_handle(lua_State *L, void *retained_object, int type_id, double *data, size_t count, void *native) {
     clua_handle *h = lua_newuserdatauv(L, sizeof *h, 0);
     h->object = retained_object;
     h->data = data;
     h->count = count;
+    h->native = native;
     h->magic = CLUA_MAGIC;
     h->type_id = type_id;
     lua_rawgetp(L, LUA_REGISTRYINDEX, &types_key);

@@ -15,6 +15,15 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
     }
 
+    /// Resumes a generator from its ``state`` (which must not be all zeros).
+    public init(state: (UInt64, UInt64, UInt64, UInt64)) {
+        (s0, s1, s2, s3) = state
+    }
+
+    /// The generator's whole state (xoshiro256**'s four words), e.g. to hand it to C code that
+    /// draws the same numbers (the Lua `Random` methods do).
+    public var state: (UInt64, UInt64, UInt64, UInt64) { (s0, s1, s2, s3) }
+
     /// Creates the generator of an independent stream, identified by `stream`, of a run seeded
     /// with `seed` (for example one stream per client).
     public init(seed: UInt64, stream: UInt64) {

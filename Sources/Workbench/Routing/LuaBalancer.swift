@@ -14,10 +14,9 @@ import Scripting
 /// one event loop's).
 public final class LuaBalancer: Balancer, @unchecked Sendable {
     private let function: LuaFunctionRef
-    private let params: LuaReference
     private let random: RandomHandle
-    /// The `rng` handle, held by reference so that a call pushes it without a handle lookup.
-    private let randomValue: LuaReference
+    /// `rng` and `params`, held by reference so that a call pushes them without marshalling.
+    private let arguments: LuaReferencedArguments
     /// One record table per instance, reused from call to call.
     private let records: LuaRecordCache
     /// Which changing fields the plugin reads (its `reads` list; all of them without one),
@@ -54,9 +53,9 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
         readsPOK = reads.contains("p_ok")
         readsLatency = reads.contains("latency_ms")
         readsInFlight = reads.contains("in_flight")
-        params = try host.lua.reference(to: loaded["params"])
         random = RandomHandle(seed: 0)
-        randomValue = try host.lua.reference(to: host.randomValue(random))
+        arguments = try LuaReferencedArguments([host.lua.reference(to: host.randomValue(random)),
+                                                host.lua.reference(to: loaded["params"])])
         records = LuaRecordCache(state: host.lua)
     }
 
@@ -67,24 +66,23 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
         do {
             // Records pushed straight onto the Lua stack, the result read without marshalling:
             // this runs once per proxied request.
-            let choice = try function.callChoice { args in
-                // A record per instance name; its name and attributes are static (set when the name
-                // is first seen), the other fields are refreshed if the plugin reads them.
-                let node = readsNode, pOK = readsPOK, latency = readsLatency, inFlight = readsInFlight
-                try args.pushRecords(cachedIn: records, count: pool.count, key: { pool[$0].instance.name },
-                                     fields: 6) { i, record, isNew in
-                    let c = pool[i]
+            // This runs once per proxied request: members are read in place (a copy retains four
+            // references), and with a pool as last time and nothing to refresh it is one C call.
+            let node = readsNode, pOK = readsPOK, latency = readsLatency, inFlight = readsInFlight
+            let choice = try pool.withUnsafeBufferPointer { pool in
+                // A record per instance name; its name and attributes are static (set when the
+                // name is first seen), the other fields are refreshed if the plugin reads them.
+                try function.callChoice(records: records, count: pool.count, key: { pool[$0].instance.name },
+                                        fields: 6, refreshes: node || pOK || latency || inFlight, fill: { i, record, isNew in
                     if isNew {
-                        record.set("name", c.instance.name)
-                        record.set("attributes", numbersByName: c.instance.attributes)
+                        record.set("name", pool[i].instance.name)
+                        record.set("attributes", numbersByName: pool[i].instance.attributes)
                     }
-                    if node || isNew { record.set("node", c.instance.node) }
-                    if pOK { record.set("p_ok", c.prediction.pOK) }
-                    if latency { record.set("latency_ms", c.prediction.latencyMs) }
-                    if inFlight { record.set("in_flight", c.inFlight) }
-                }
-                try args.push(randomValue)
-                try args.push(params)
+                    if node || isNew { record.set("node", pool[i].instance.node) }
+                    if pOK { record.set("p_ok", pool[i].prediction.pOK) }
+                    if latency { record.set("latency_ms", pool[i].prediction.latencyMs) }
+                    if inFlight { record.set("in_flight", pool[i].inFlight) }
+                }, then: arguments)
             }
             switch choice {
             case .index(let i) where (1...pool.count).contains(i):

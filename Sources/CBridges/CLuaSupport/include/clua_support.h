@@ -25,6 +25,7 @@ typedef struct clua_handle {
     void *object;                // +1 retained Swift object; NULL once released
     double *data;                // element storage for number arrays, else NULL
     size_t count;                // element count for number arrays
+    void *native;                // state that C methods work on (a random generator's), else NULL
     uint32_t magic;
     int32_t type_id;
 } clua_handle;
@@ -66,7 +67,27 @@ void clua_register_type(lua_State *L, int type_id, const char *name);
 /// Pushes the cached userdata for `object` of `type_id` and returns 1, or pushes nothing.
 int clua_push_cached_handle(lua_State *L, const void *object, int type_id);
 /// Pushes a new handle userdata owning `retained_object` and caches it.
-void clua_push_new_handle(lua_State *L, void *retained_object, int type_id, double *data, size_t count);
+void clua_push_new_handle(lua_State *L, void *retained_object, int type_id, double *data, size_t count, void *native);
+/// What ``clua_call_choice`` did.
+enum {
+    CLUA_CHOICE_CHANGED = 0,  // the list is not as expected: nothing called, stack unchanged
+    CLUA_CHOICE_INDEX = 1,    // an integer or one of the list's tables (its 1-based position) in *index
+    CLUA_CHOICE_OTHER = 2,    // another result, left on top of the stack
+    CLUA_CHOICE_ERROR = 3     // the call failed: *status, and the error on top of the stack
+};
+/// Calls the function in registry slot `fn` as f(list, args...) with one result, where `list`
+/// is the table in registry slot `list` and `args` are registry slots, if that table still
+/// holds exactly the tables at addresses `tables[0..<n]`. The call is guarded.
+int clua_call_choice(lua_State *L, int fn, int list, const int *args, int nargs,
+                     const void *const *tables, int n, int *status, lua_Integer *index);
+/// Pushes the methods table of handle type `type_id` and returns 1, or pushes nothing and
+/// returns 0 (no such type, or its `__index` is not a table).
+int clua_push_type_methods(lua_State *L, int type_id);
+/// Sets `int(lo, hi)` and `uniform([lo [, hi]])` of handle type `type_id` (called `name`) to C
+/// functions drawing from the xoshiro256** state (`uint64_t[4]`) in each handle's `native`: the
+/// same generator and draws as Swift's `SeededGenerator`, without leaving C. Call after
+/// registering the type.
+void clua_install_random_methods(lua_State *L, int type_id, const char *name);
 /// The handle at `idx`, or NULL if the value is not a handle.
 clua_handle *clua_tohandle(lua_State *L, int idx);
 /// The registered name of handle type `type_id` (pushes it), for messages.
