@@ -664,8 +664,9 @@ void clua_push_new_handle(lua_State *L, void *retained_object, int type_id, doub
 }
 
 clua_handle *clua_tohandle(lua_State *L, int idx) {
-    if (lua_type(L, idx) != LUA_TUSERDATA || lua_rawlen(L, idx) != sizeof(clua_handle)) return NULL;
+    /* A light userdata has raw length 0, so the length tells full handles apart. */
     clua_handle *h = lua_touserdata(L, idx);
+    if (h == NULL || lua_rawlen(L, idx) != sizeof(clua_handle)) return NULL;
     return h->magic == CLUA_MAGIC ? h : NULL;
 }
 
