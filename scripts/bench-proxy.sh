@@ -13,15 +13,19 @@
 # Usage: scripts/bench-proxy.sh            (from the package root; builds release binaries)
 # Environment (defaults): DURATION=10s CONNECTIONS=64 WRK_THREADS=2 PROXY_THREADS=2
 #   UPSTREAM_THREADS=2 ROUNDS=3 RATE=1000 RATE_SECONDS=15 FAULT_SECONDS=30 SKIP_RATE=0 SKIP_FAULT=0
+#   LUA_ROUNDS=20 LUA_DURATION=4s ONLY_LUA=0 (1: only the Lua cost below)
 #   PROXY_CMD: command that runs the proxy, given `--registry FILE --port P --threads N`; it must
 #     print `listening HOST:PORT`. Default: `aiotwin-proxy --balancer $BALANCER`, the deployable
 #     proxy binary as scripts/build-proxy.sh builds it into .build-static (a first build there
 #     takes a few minutes).
 #   BALANCER: the routing policy of the default proxy (slo_aware).
-#   LUA_BALANCER: a Lua balancer plugin measured in the same rounds through `aiotwin proxy serve`
-#     ("proxy-lua"; random_in_pool: the SLO-aware pool with the plugin's pick; empty: skip),
-#     beside the same binary with the built-in slo_aware ("proxy-serve"). Their throughput ratio
-#     is the cost of Lua in the request path.
+#   LUA_BALANCER: the Lua balancer plugin whose cost in the request path is measured (section 1b;
+#     random_in_pool: the SLO-aware pool with the plugin's pick; empty: skip). Each of LUA_ROUNDS
+#     rounds starts a fresh `aiotwin proxy serve` with the built-in slo_aware and one with the
+#     plugin (a process's memory layout alone moves its cost by about 1%) and loads both at once,
+#     one `wrk -t1 -c32 -d$LUA_DURATION` each, so that both see the same machine: their ratio of
+#     CPU time per request (user + system, /proc ticks) is the cost of Lua, reported with a
+#     bootstrap 95% interval; the ratio of their request counts is printed beside it.
 #   TAU_MS: the service's latency threshold in the registry (1000). At saturation a 2-core box
 #     has latency spikes far above 80 ms; each would suspend the only instance and empty the
 #     pool, and a balancer is not consulted on an empty pool. The pool sizes are reported.
@@ -43,6 +47,10 @@ SKIP_RATE=${SKIP_RATE:-0}
 SKIP_FAULT=${SKIP_FAULT:-0}
 LUA_BALANCER=${LUA_BALANCER-random_in_pool}
 TAU_MS=${TAU_MS:-1000}
+LUA_ROUNDS=${LUA_ROUNDS:-20}
+LUA_DURATION=${LUA_DURATION:-4s}
+ONLY_LUA=${ONLY_LUA:-0}
+if [ "$ONLY_LUA" = 1 ]; then SKIP_RATE=1; SKIP_FAULT=1; fi
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=$(mktemp -d /tmp/bench-proxy.XXXXXX)
@@ -120,21 +128,33 @@ to_ms() {
         else printf "nan" }'
 }
 
-# run_wrk LABEL URL [wrk args...]: appends "LABEL rps p50 p99 errors" to $WORK/results
+# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks (all threads)
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# run_wrk LABEL URL [wrk args...]: appends "LABEL rps p50 p99 errors cpu" to $WORK/results, where
+# cpu is the CPU time per request (µs, user + system) of the process whose pid is in $CPU_PID
+# ("-" without one): the steadier measure on a shared machine, since other load changes req/s
+# far more than it changes the work per request.
 run_wrk() {
     local label=$1 url=$2
     shift 2
-    local out
+    local out before=0 after=0
+    [ -n "${CPU_PID:-}" ] && before=$(cpu_ticks "$CPU_PID")
     out=$(wrk --latency "$@" "$url")
+    [ -n "${CPU_PID:-}" ] && after=$(cpu_ticks "$CPU_PID")
     echo "$out" >"$WORK/wrk-$label-$(date +%s%N).txt"
-    local rps p50 p99 non2xx sockerr
+    local rps p50 p99 non2xx sockerr requests cpu=-
     rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
     p50=$(to_ms "$(echo "$out" | awk '$1 == "50%" {print $2}')")
     p99=$(to_ms "$(echo "$out" | awk '$1 == "99%" {print $2}')")
     non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
     sockerr=$(echo "$out" | awk -F'[ ,]+' '/Socket errors/ {print $5+$7+$9+$11}')
-    echo "$label ${rps:-0} $p50 $p99 $(( ${non2xx:-0} + ${sockerr:-0} ))" >>"$WORK/results"
-    log "$label: ${rps} req/s, p50 ${p50} ms, p99 ${p99} ms, errors $(( ${non2xx:-0} + ${sockerr:-0} ))"
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    if [ -n "${CPU_PID:-}" ] && [ "${requests:-0}" -gt 0 ]; then
+        cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.3f", t / hz * 1e6 / n }')
+    fi
+    echo "$label ${rps:-0} $p50 $p99 $(( ${non2xx:-0} + ${sockerr:-0} )) $cpu" >>"$WORK/results"
+    log "$label: ${rps} req/s, p50 ${p50} ms, p99 ${p99} ms, errors $(( ${non2xx:-0} + ${sockerr:-0} )), CPU ${cpu} µs/request"
 }
 
 # median LABEL FIELD: median of a column of $WORK/results for LABEL
@@ -158,14 +178,6 @@ cat >"$WORK/registry.json" <<EOF
 EOF
 PROXY=$(start proxy "$WORK/proxy.log" $PROXY_CMD --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
 log "proxy on $PROXY"
-if [ -n "$LUA_BALANCER" ]; then
-    SERVE_PROXY=$(start proxy-serve "$WORK/proxy-serve.log" $SERVE_CMD --balancer slo_aware \
-        --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
-    LUA_PROXY=$(start proxy-lua "$WORK/proxy-lua.log" $SERVE_CMD --balancer "$LUA_BALANCER" \
-        --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
-    log "aiotwin proxy serve with slo_aware on $SERVE_PROXY, with Lua balancer $LUA_BALANCER on $LUA_PROXY"
-fi
-
 NGINX_PORT=$(free_port)
 mkdir -p "$WORK/nginx"
 cat >"$WORK/nginx.conf" <<EOF
@@ -209,32 +221,55 @@ NGINX_URL="http://127.0.0.1:$NGINX_PORT/"
 SERVICE_HEADER="X-Service: echo"
 
 # --- 1. throughput ------------------------------------------------------------------------------
+: >"$WORK/results"
 log "warm-up"
 wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s "$DIRECT_URL" >/dev/null
 wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s -H "$SERVICE_HEADER" "$PROXY_URL" >/dev/null
 wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s "$NGINX_URL" >/dev/null
 
 WRK_ARGS=(-t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION")
-for round in $(seq 1 "$ROUNDS"); do
-    log "throughput round $round/$ROUNDS: wrk ${WRK_ARGS[*]}"
-    run_wrk direct "$DIRECT_URL" "${WRK_ARGS[@]}"
-    run_wrk proxy "$PROXY_URL" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
-    run_wrk nginx "$NGINX_URL" "${WRK_ARGS[@]}"
-    if [ -n "$LUA_BALANCER" ]; then
-        # Alternate which of the pair goes first: in a fixed order the second one came out 3-6%
-        # slower, more than its per-request CPU (/proc ticks, alternating runs) explains.
-        if [ $((round % 2)) = 1 ]; then
-            run_wrk proxy-serve "http://127.0.0.1:$SERVE_PROXY/" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
-            run_wrk proxy-lua "http://127.0.0.1:$LUA_PROXY/" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
-        else
-            run_wrk proxy-lua "http://127.0.0.1:$LUA_PROXY/" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
-            run_wrk proxy-serve "http://127.0.0.1:$SERVE_PROXY/" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
-        fi
-    fi
-done
+if [ "$ONLY_LUA" != 1 ]; then
+    for round in $(seq 1 "$ROUNDS"); do
+        log "throughput round $round/$ROUNDS: wrk ${WRK_ARGS[*]}"
+        run_wrk direct "$DIRECT_URL" "${WRK_ARGS[@]}"
+        CPU_PID=$(pid_of proxy) run_wrk proxy "$PROXY_URL" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
+        run_wrk nginx "$NGINX_URL" "${WRK_ARGS[@]}"
+    done
+fi
 pool_size() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^aiotwin_routing_pool_size/ {print $2}'; }
 POOL_AFTER=$(pool_size "$PROXY")
-[ -n "$LUA_BALANCER" ] && LUA_POOL_AFTER=$(pool_size "$LUA_PROXY")
+
+# --- 1b. the cost of a Lua balancer ---------------------------------------------------------------
+if [ -n "$LUA_BALANCER" ]; then
+    : >"$WORK/lua-rounds"
+    for round in $(seq 1 "$LUA_ROUNDS"); do
+        # Start order alternates; both are warmed up, then loaded at the same time.
+        if [ $((round % 2)) = 1 ]; then
+            B_PORT=$(start lua-builtin "$WORK/lua-builtin.log" $SERVE_CMD --balancer slo_aware --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
+            L_PORT=$(start lua-plugin "$WORK/lua-plugin.log" $SERVE_CMD --balancer "$LUA_BALANCER" --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
+        else
+            L_PORT=$(start lua-plugin "$WORK/lua-plugin.log" $SERVE_CMD --balancer "$LUA_BALANCER" --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
+            B_PORT=$(start lua-builtin "$WORK/lua-builtin.log" $SERVE_CMD --balancer slo_aware --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
+        fi
+        B_PID=$(pid_of lua-builtin); L_PID=$(pid_of lua-plugin)
+        wrk -t1 -c32 -d1s -H "$SERVICE_HEADER" "http://127.0.0.1:$B_PORT/" >/dev/null & WARM=$!
+        wrk -t1 -c32 -d1s -H "$SERVICE_HEADER" "http://127.0.0.1:$L_PORT/" >/dev/null
+        wait "$WARM"
+        B0=$(cpu_ticks "$B_PID"); L0=$(cpu_ticks "$L_PID")
+        wrk -t1 -c32 -d"$LUA_DURATION" -H "$SERVICE_HEADER" "http://127.0.0.1:$B_PORT/" >"$WORK/lua-builtin.wrk" & LOAD=$!
+        wrk -t1 -c32 -d"$LUA_DURATION" -H "$SERVICE_HEADER" "http://127.0.0.1:$L_PORT/" >"$WORK/lua-plugin.wrk"
+        wait "$LOAD"
+        B1=$(cpu_ticks "$B_PID"); L1=$(cpu_ticks "$L_PID")
+        LUA_POOL_AFTER=$(pool_size "$L_PORT")
+        kill "$B_PID" "$L_PID"
+        wait "$B_PID" "$L_PID" 2>/dev/null || true
+        BN=$(awk '/requests in/ {print $1}' "$WORK/lua-builtin.wrk"); LN=$(awk '/requests in/ {print $1}' "$WORK/lua-plugin.wrk")
+        awk -v r="$round" -v bt=$((B1 - B0)) -v lt=$((L1 - L0)) -v bn="$BN" -v ln="$LN" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+            b = bt / hz * 1e6 / bn; l = lt / hz * 1e6 / ln
+            printf "%d %.3f %.3f %.4f %d %d %.4f\n", r, b, l, l / b, bn, ln, ln / bn }' >>"$WORK/lua-rounds"
+        log "Lua cost round $round/$LUA_ROUNDS: $(tail -1 "$WORK/lua-rounds" | awk '{printf "built-in %s µs, %s %s µs per request (×%s); requests %s vs %s", $2, "'"$LUA_BALANCER"'", $3, $4, $5, $6}')"
+    done
+fi
 
 # --- 2. fixed rate ------------------------------------------------------------------------------
 RATE_CONNECTIONS=10
@@ -314,25 +349,42 @@ ADD_N=$(awk -v a="$N_P99" -v b="$D_P99" 'BEGIN { printf "%+.2f", a - b }')
 echo
 echo "## Proxy benchmark ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
-echo "Saturation: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, GET / (13-byte body), median of $ROUNDS round(s);"
-echo "proxy: $(echo "$PROXY_CMD" | awk '{print $1}' | xargs basename), $PROXY_THREADS event loops; nginx: 2 workers, keepalive 64; upstream: $UPSTREAM_THREADS threads."
-echo
-echo "| target | req/s (median) | req/s (best) | p50 ms | p99 ms | added p99 vs direct |"
-echo "|---|---|---|---|---|---|"
-echo "| upstream direct | $D_RPS | $D_BEST | $D_P50 | $D_P99 | |"
-echo "| **NIO proxy** | **$P_RPS** | **$P_BEST** | $P_P50 | $P_P99 | $ADD_P ms |"
-echo "| nginx | $N_RPS | $N_BEST | $N_P50 | $N_P99 | $ADD_N ms |"
-echo
-echo "proxy / nginx throughput: median **$RATIO**, best **$RATIO_BEST**; per round: $ROUND_RATIOS"
-echo "QoS pool size after the rounds: proxy ${POOL_AFTER:-?} (τ $TAU_MS ms)."
-if [ -n "$LUA_BALANCER" ]; then
-    L_RPS=$(median proxy-lua 2); L_P99=$(median proxy-lua 4); S_RPS=$(median proxy-serve 2); S_P99=$(median proxy-serve 4)
-    LUA_RATIOS=$(paste -d' ' <(awk '$1 == "proxy-lua" {print $2}' "$WORK/results") <(awk '$1 == "proxy-serve" {print $2}' "$WORK/results") |
-        awk '{printf "%s%.3f", (NR > 1 ? ", " : ""), $1 / $2}')
+if [ "$ONLY_LUA" != 1 ]; then
+    echo "Saturation: wrk -t$WRK_THREADS -c$CONNECTIONS -d$DURATION, GET / (13-byte body), median of $ROUNDS round(s);"
+    echo "proxy: $(echo "$PROXY_CMD" | awk '{print $1}' | xargs basename), $PROXY_THREADS event loops; nginx: 2 workers, keepalive 64; upstream: $UPSTREAM_THREADS threads."
     echo
-    echo "aiotwin proxy serve, built-in slo_aware: median $S_RPS req/s, p99 $S_P99 ms; with the Lua balancer $LUA_BALANCER"
-    echo "(pool size after: ${LUA_POOL_AFTER:-?}): median $L_RPS req/s, p99 $L_P99 ms."
-    echo "Lua / built-in throughput: median **$(awk -v l="$L_RPS" -v p="$S_RPS" 'BEGIN { printf "%.3f", l / p }')**; per round: $LUA_RATIOS"
+    echo "| target | req/s (median) | req/s (best) | p50 ms | p99 ms | added p99 vs direct |"
+    echo "|---|---|---|---|---|---|"
+    echo "| upstream direct | $D_RPS | $D_BEST | $D_P50 | $D_P99 | |"
+    echo "| **NIO proxy** | **$P_RPS** | **$P_BEST** | $P_P50 | $P_P99 | $ADD_P ms |"
+    echo "| nginx | $N_RPS | $N_BEST | $N_P50 | $N_P99 | $ADD_N ms |"
+    echo
+    echo "proxy / nginx throughput: median **$RATIO**, best **$RATIO_BEST**; per round: $ROUND_RATIOS"
+    echo "proxy CPU time per request (user + system): median $(median proxy 6) µs."
+    echo "QoS pool size after the rounds: proxy ${POOL_AFTER:-?} (τ $TAU_MS ms)."
+fi
+if [ -n "$LUA_BALANCER" ]; then
+    echo
+    echo "Lua balancer cost: $LUA_ROUNDS rounds, each a fresh aiotwin proxy serve with the built-in slo_aware and one with"
+    echo "the Lua balancer $LUA_BALANCER (pool size after: ${LUA_POOL_AFTER:-?}), loaded at once by wrk -t1 -c32 -d$LUA_DURATION each."
+    echo
+    python3 - "$WORK/lua-rounds" <<'PY'
+import random, statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+def summary(values):
+    random.seed(1)
+    means = sorted(statistics.mean(random.choices(values, k=len(values))) for _ in range(4000))
+    return statistics.mean(values), statistics.median(values), means[100], means[3899]
+cpu = summary([float(r[3]) for r in rows])
+req = summary([float(r[6]) for r in rows])
+print("| measure | mean | median | 95% interval of the mean |")
+print("|---|---|---|---|")
+print("| Lua / built-in CPU time per request | **%.4f** | %.4f | %.4f – %.4f |" % cpu)
+print("| Lua / built-in requests served (same load, same time) | %.4f | %.4f | %.4f – %.4f |" % req)
+print()
+print("CPU µs per request, built-in: median %.2f; Lua: median %.2f." % (
+    statistics.median(float(r[1]) for r in rows), statistics.median(float(r[2]) for r in rows)))
+PY
 fi
 if [ "$SKIP_RATE" != 1 ]; then
     RD_P50=$(median rate-direct 3); RD_P99=$(median rate-direct 4); RD_RPS=$(median rate-direct 2)
