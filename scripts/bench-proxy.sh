@@ -128,20 +128,20 @@ to_ms() {
         else printf "nan" }'
 }
 
-# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks (all threads)
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# cpu_ticks PID...: user + system CPU time of the processes so far, in clock ticks (all threads)
+cpu_ticks() { local pid; for pid in "$@"; do cat "/proc/$pid/stat"; done | awk '{s += $14 + $15} END {print s}'; }
 
 # run_wrk LABEL URL [wrk args...]: appends "LABEL rps p50 p99 errors cpu" to $WORK/results, where
-# cpu is the CPU time per request (µs, user + system) of the process whose pid is in $CPU_PID
+# cpu is the CPU time per request (µs, user + system) of the processes whose pids are in $CPU_PID
 # ("-" without one): the steadier measure on a shared machine, since other load changes req/s
 # far more than it changes the work per request.
 run_wrk() {
     local label=$1 url=$2
     shift 2
     local out before=0 after=0
-    [ -n "${CPU_PID:-}" ] && before=$(cpu_ticks "$CPU_PID")
+    [ -n "${CPU_PID:-}" ] && before=$(cpu_ticks $CPU_PID)
     out=$(wrk --latency "$@" "$url")
-    [ -n "${CPU_PID:-}" ] && after=$(cpu_ticks "$CPU_PID")
+    [ -n "${CPU_PID:-}" ] && after=$(cpu_ticks $CPU_PID)
     echo "$out" >"$WORK/wrk-$label-$(date +%s%N).txt"
     local rps p50 p99 non2xx sockerr requests cpu=-
     rps=$(echo "$out" | awk '/^Requests\/sec/ {print $2}')
@@ -233,7 +233,7 @@ if [ "$ONLY_LUA" != 1 ]; then
         log "throughput round $round/$ROUNDS: wrk ${WRK_ARGS[*]}"
         run_wrk direct "$DIRECT_URL" "${WRK_ARGS[@]}"
         CPU_PID=$(pid_of proxy) run_wrk proxy "$PROXY_URL" "${WRK_ARGS[@]}" -H "$SERVICE_HEADER"
-        run_wrk nginx "$NGINX_URL" "${WRK_ARGS[@]}"
+        CPU_PID="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')" run_wrk nginx "$NGINX_URL" "${WRK_ARGS[@]}"
     done
 fi
 pool_size() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^aiotwin_routing_pool_size/ {print $2}'; }
@@ -360,7 +360,8 @@ if [ "$ONLY_LUA" != 1 ]; then
     echo "| nginx | $N_RPS | $N_BEST | $N_P50 | $N_P99 | $ADD_N ms |"
     echo
     echo "proxy / nginx throughput: median **$RATIO**, best **$RATIO_BEST**; per round: $ROUND_RATIOS"
-    echo "proxy CPU time per request (user + system): median $(median proxy 6) µs."
+    echo "CPU time per request (user + system): proxy median $(median proxy 6) µs, nginx (master + workers) $(median nginx 6) µs:"
+    echo "nginx / proxy **$(awk -v p="$(median proxy 6)" -v n="$(median nginx 6)" 'BEGIN { printf "%.2f", n / p }')** (steadier than req/s on a shared machine)."
     echo "QoS pool size after the rounds: proxy ${POOL_AFTER:-?} (τ $TAU_MS ms)."
 fi
 if [ -n "$LUA_BALANCER" ]; then
