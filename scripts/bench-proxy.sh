@@ -3,7 +3,9 @@
 #
 #   1. wrk -t2 -c64 -d10s against the upstream directly, the proxy and nginx (same upstream,
 #      same run, interleaved ROUNDS times): median and best req/s, p50, p99, proxy/nginx ratio.
-#      On a shared machine the best round is the least disturbed one; both are printed.
+#      On a shared machine the best round is the least disturbed one; both are printed, with
+#      the CPU time per request of the proxy and of nginx.
+#   1b. The cost of a Lua balancer in the request path (LUA_BALANCER, below).
 #   2. A 1000 req/s rate-limited run against all three (wrk with a Lua delay; wrk2 is not in
 #      Debian): p50/p99 at that rate, added p99 vs direct, and the proxy's RSS (ps -o rss).
 #   3. A fault run: 30 s of wrk load through a proxy over two upstream instances, one killed
@@ -22,7 +24,7 @@
 #   LUA_BALANCER: the Lua balancer plugin whose cost in the request path is measured (section 1b;
 #     random_in_pool: the SLO-aware pool with the plugin's pick; empty: skip). Each of LUA_ROUNDS
 #     rounds starts a fresh `aiotwin proxy serve` with the built-in slo_aware and one with the
-#     plugin (a process's memory layout alone moves its cost by about 1%) and loads both at once,
+#     plugin (two processes of one binary and configuration differ by about 1%) and loads both at once,
 #     one `wrk -t1 -c32 -d$LUA_DURATION` each, so that both see the same machine: their ratio of
 #     CPU time per request (user + system, /proc ticks) is the cost of Lua, reported with a
 #     bootstrap 95% interval; the ratio of their request counts is printed beside it.
