@@ -218,26 +218,39 @@ extension LuaState {
 /// ``LuaFunctionRef/callChoice(records:count:key:fields:refreshes:fill:then:)``: a plugin's
 /// `rng` and `params`, say.
 public struct LuaReferencedArguments {
-    /// Kept alive for the slots.
-    private let references: [LuaReference]
-    let slots: [Int32]
+    /// Registry slots of their own (releasing the references passed in does not affect them).
+    private let storage: Slots?
+    var slots: [Int32] { storage?.refs ?? [] }
     /// Their state (nil without arguments).
     let stateID: ObjectIdentifier?
 
+    private final class Slots {
+        let state: LuaState
+        let refs: [Int32]
+        init(state: LuaState, refs: [Int32]) {
+            self.state = state
+            self.refs = refs
+        }
+        deinit { for ref in refs { state.unref(ref) } }
+    }
+
     /// The values of `references` (all of one state), in order.
     public init(_ references: [LuaReference]) throws {
-        guard let first = references.first else {
-            self.references = []
-            slots = []
+        guard let state = references.first?.state else {
+            storage = nil
             stateID = nil
             return
         }
-        guard references.allSatisfy({ $0.stateID == first.stateID }) else {
+        guard references.allSatisfy({ $0.stateID == ObjectIdentifier(state) }) else {
             throw LuaError(kind: .runtime, message: "references from different Lua states")
         }
-        self.references = references
-        slots = references.map(\.ref)
-        stateID = first.stateID
+        let L = state.active
+        guard lua_checkstack(L, 2) != 0 else { throw LuaError(kind: .runtime, message: "Lua stack overflow") }
+        storage = Slots(state: state, refs: try references.map { reference in
+            try state.push(reference, on: L)
+            return luaL_ref(L, clua_registryindex())
+        })
+        stateID = ObjectIdentifier(state)
     }
 }
 

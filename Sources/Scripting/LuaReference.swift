@@ -10,12 +10,12 @@ public class LuaReference {
     public let state: LuaState
     /// The state's identity, compared on hot paths without touching `state`'s reference count.
     let stateID: ObjectIdentifier
-    /// The registry slot (`LUA_REFNIL` for `nil`). It stays reserved until deinit, so that it is
-    /// a constant that hot paths read without exclusivity checks; ``release()`` empties it.
-    let ref: Int32
+    /// The registry slot (`LUA_REFNIL` for `nil`, `LUA_NOREF` once released, which pushes `nil`).
+    /// Written only by ``release()``, on the state's thread like every use: hot paths read it
+    /// without a dynamic exclusivity check.
+    @exclusivity(unchecked) private(set) var ref: Int32
     /// Lua's type name of the value.
     public let typeName: String
-    private var released = false
 
     init(state: LuaState, ref: Int32, typeName: String) {
         self.state = state
@@ -24,16 +24,14 @@ public class LuaReference {
         self.typeName = typeName
     }
 
-    /// Drops the value now (the garbage collector may take it); later use pushes `nil`.
+    /// Drops the registry slot now; later use pushes `nil`.
     public func release() {
-        guard ref >= 0, !released else { return }
-        released = true
-        state.clearReference(ref)
+        guard ref >= 0 else { return }
+        state.unref(ref)
+        ref = LUA_NOREF
     }
 
-    deinit {
-        if ref >= 0 { state.unref(ref) }
-    }
+    deinit { release() }
 
     /// Whether both references denote the same Lua value (raw equality).
     public func isSameValue(as other: LuaReference) -> Bool {

@@ -233,14 +233,6 @@ public final class LuaState {
     /// Stack height of the active thread (for tests: calls must leave it unchanged).
     var stackDepth: Int32 { lua_gettop(active) }
 
-    /// Sets registry slot `ref` to `nil`, keeping the slot reserved.
-    func clearReference(_ ref: Int32) {
-        let L = active
-        guard lua_checkstack(L, 2) != 0 else { return }
-        lua_pushnil(L)
-        lua_rawseti(L, clua_registryindex(), lua_Integer(ref))
-    }
-
     func unref(_ ref: Int32) {
         let L = active
         guard lua_checkstack(L, 2) != 0 else { return }

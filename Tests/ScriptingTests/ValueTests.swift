@@ -67,6 +67,10 @@ struct ValueTests {
         f.release()
         #expect(luaError { try f.call() }?.message == "attempt to call a nil value")
         #expect(try lua.run(source: "return print").first?.functionValue != nil)
+        // A released slot may be reused, but never seen through the released reference.
+        let g = try #require(try lua.run(source: "return function() return 'g' end").first?.functionValue)
+        #expect(luaError { try f.call() }?.message == "attempt to call a nil value")
+        #expect(try g.call() == ["g"])
     }
 
     @Test("Cyclic tables are refused with an error, not a hang")
