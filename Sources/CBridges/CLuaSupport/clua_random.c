@@ -8,6 +8,10 @@
 #include <lua5.4/lauxlib.h>
 #include <stdarg.h>
 
+/* No fused multiply-add (clang contracts a + b * c by default on arm64): Swift never fuses, and
+   uniform() must give the same bits. */
+#pragma STDC FP_CONTRACT OFF
+
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 static uint64_t next(uint64_t *s) {
