@@ -1,7 +1,7 @@
 import Foundation
 import Learning
 import Routing
-import Scripting
+@testable import Scripting
 import Testing
 @testable import Workbench
 
@@ -193,5 +193,62 @@ struct LuaBalancerTests {
     func parameters() throws {
         let b = try Self.balancer("return params.favourite", params: "{ favourite = 's3' }")
         #expect(Self.pick(b) == "s3")
+    }
+
+    /// Plugins that break the rules (by a second engineer's review): each must still get a pool
+    /// member back (its own or the fallback's), with the Lua stack balanced, whether or not the
+    /// fast path applies (`reads = {}`) and when the pool shrinks between calls.
+    static let misbehaving: [(String, String)] = [
+        ("sort", "table.sort(pool, function(a, b) return a.name > b.name end) return pool[1]"),
+        ("trim", "pool[#pool] = nil return pool[1]"),
+        ("append", "pool[#pool + 1] = { name = 's1' } return pool[#pool]"),
+        ("replace", "pool[2] = { name = 's3' } return pool[2]"),
+        ("replace-nonrecord", "local x = pool[1] pool[1] = 5 return x"),
+        ("hole", "pool[1] = nil return pool[2]"),
+        ("fields", "pool[1].name = 'zzz' pool[2].x = {} return pool[1]"),
+        ("keep", "if saved then saved[1], saved[2] = saved[2], saved[1] end saved = pool return pool[1]"),
+        ("earlier", "if not old then old = pool[3] end return old"),
+        ("foreign", "return { name = 'nope' }"),
+        ("noname", "return {}"),
+        ("float", "return 1.5"),
+        ("bigindex", "return math.maxinteger"),
+        ("error", "error('boom')"),
+        ("errtable", "error({})"),
+        ("yield", "coroutine.yield(1)"),
+        ("loop", "while true do end"),
+        ("nil", "return nil"),
+        ("list", "return pool"),
+        ("rng", "return rng"),
+        ("meta", "setmetatable(pool, { __len = function() return 99 end, __index = function() return 's2' end }) return pool[rng:int(1, 3)]"),
+        ("memory", "local t = {} for i = 1, 1e9 do t[i] = {} end"),
+    ]
+
+    @Test("a plugin that breaks the rules still routes to a pool member, stack balanced",
+          arguments: misbehaving.indices)
+    func misbehavingPlugins(_ k: Int) throws {
+        let (name, body) = Self.misbehaving[k]
+        let names = Set(Self.pool.map(\.instance.name))
+        for reads in ["{}", "{'p_ok'}"] {
+            let (b, host) = try Self.balancerAndHost(body, reads: reads)
+            host.lua.limits = LuaLimits(memoryBytes: 64 << 20, instructions: 200_000)
+            let depth = host.lua.stackDepth
+            var rng = SeededGenerator(seed: 1)
+            for i in 0..<6 {
+                let pool = i == 3 ? Array(Self.pool.prefix(2)) : Self.pool
+                let chosen = b.pick(from: pool, shareClauses: [], rng: &rng)
+                #expect(chosen.map { names.contains($0.name) } == true, "\(name) \(reads)")
+                #expect(host.lua.stackDepth == depth, "\(name) \(reads): stack \(host.lua.stackDepth), was \(depth)")
+            }
+        }
+    }
+
+    @Test("a failing plugin falls back to a uniform pick, not to one member forever")
+    func fallbackIsUniform() throws {
+        let b = try Self.balancer("error('broken')")
+        var rng = SeededGenerator(seed: 1)
+        var seen: Set<String> = []
+        for _ in 0..<30 { seen.insert(b.pick(from: Self.pool, shareClauses: [], rng: &rng)?.name ?? "-") }
+        #expect(b.errors == 30)
+        #expect(seen == ["s1", "s2", "s3"])
     }
 }

@@ -62,10 +62,8 @@ public final class LuaBalancer: Balancer, @unchecked Sendable {
     public func pick(from pool: [PoolCandidate], shareClauses: [ShareClause], rng: inout SeededGenerator) -> Instance? {
         guard !pool.isEmpty else { return nil }
         random.generator = rng
-        defer { rng = random.generator }
         do {
-            // Records pushed straight onto the Lua stack, the result read without marshalling:
-            // this runs once per proxied request.
+            defer { rng = random.generator }  // before any fallback draws from it
             // This runs once per proxied request: members are read in place (a copy retains four
             // references), and with a pool as last time and nothing to refresh it is one C call.
             let node = readsNode, pOK = readsPOK, latency = readsLatency, inFlight = readsInFlight
