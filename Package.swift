@@ -36,9 +36,11 @@ let package = Package(
                 swiftSettings: optimizedInDebug),
         // Lua is linked from liblua5.4-dev's static archive: a balancer plugin runs on every proxied
         // request, and the VM beside its callers (no PLT, one image) measured 1.7% → 1.1% CPU per
-        // request; profiles also see the VM's internal functions.
+        // request; profiles also see the VM's internal functions. (`-l:` is GNU ld syntax: other
+        // platforms link the shared library.)
         .target(name: "CLuaSupport", dependencies: ["CLua"], path: "Sources/CBridges/CLuaSupport",
-                linkerSettings: [.linkedLibrary(":liblua5.4.a"), .linkedLibrary("m")]),
+                linkerSettings: [.linkedLibrary(":liblua5.4.a", .when(platforms: [.linux])), .linkedLibrary("m"),
+                                 .linkedLibrary("lua5.4", .when(platforms: [.macOS]))]),
         .target(name: "Scripting", dependencies: ["CLua", "CLuaSupport"]),
         .target(name: "Storage", dependencies: ["CHDF5", "Learning"]),
         .target(name: "Federation", dependencies: ["Learning"], swiftSettings: optimizedInDebug),
