@@ -38,9 +38,6 @@ public struct PolicyCatalog {
         return algorithms + builtins + plugins
     }
 
-    /// Whether policies from `name` run Lua (and so must stay on one thread).
-    public func usesLua(_ name: String) -> Bool { spec(name) == nil }
-
     /// A new policy for `name`.
     public func make(_ name: String) throws -> any RoutingPolicy {
         if let spec = spec(name) { return PolicyFactory.make(spec, name: name, context: context) }
