@@ -185,7 +185,7 @@ public final class SLOAwarePolicy: RoutingPolicy {
         pings[node] = samples
         let estimates = serviceEstimates()
         for name in order where states[name]!.instance.node == node && states[name]!.suspended {
-            guard let prior = priorMean(name, estimates) else { continue }
+            guard let prior = priorMean(states[name]!, estimates) else { continue }
             if prior == 0 {
                 states[name]!.waitingForEnvironment = true
             } else if states[name]!.waitingForEnvironment {
@@ -235,35 +235,32 @@ public final class SLOAwarePolicy: RoutingPolicy {
         ServiceEstimates(order.compactMap { states[$0]?.serviceMs })
     }
 
-    private func priorMean(_ name: String, _ estimates: ServiceEstimates) -> Double? {
-        guard let s = states[name], let rtt = warmRTT(node: s.instance.node) else { return nil }
-        return priorMean(rtt: rtt, serviceMs: estimates.lowerMedian(excluding: s.serviceMs))
+    /// 1 when the warm RTT plus the service estimate (the default without one) fits the margin;
+    /// `nil` before the instance's node has been pinged.
+    private func priorMean(_ s: State, _ estimates: ServiceEstimates) -> Double? {
+        guard let rtt = warmRTT(node: s.instance.node) else { return nil }
+        let serviceMs = estimates.lowerMedian(excluding: s.serviceMs) ?? parameters.defaultServiceMs
+        return rtt + serviceMs <= parameters.priorMargin * requirement.tauMs ? 1 : 0
     }
 
-    /// 1 when the warm RTT plus the service estimate (the default without one) fits the margin.
-    private func priorMean(rtt: Double, serviceMs: Double?) -> Double {
-        rtt + (serviceMs ?? parameters.defaultServiceMs) <= parameters.priorMargin * requirement.tauMs ? 1 : 0
-    }
-
-    private func pOK(_ name: String, at now: Double, _ estimates: ServiceEstimates) -> Double? {
-        guard let prior = priorMean(name, estimates) else { return nil }
-        return states[name]!.predictor.pOK(at: now, priorMean: prior)
+    private func pOK(_ s: State, at now: Double, _ estimates: ServiceEstimates) -> Double? {
+        guard let prior = priorMean(s, estimates) else { return nil }
+        return s.predictor.pOK(at: now, priorMean: prior)
     }
 
     private func prediction(for name: String, at now: Double, _ estimates: ServiceEstimates) -> Prediction {
         guard let s = states[name] else { return Prediction(pOK: 0) }
         let serviceMs = estimates.lowerMedian(excluding: s.serviceMs) ?? parameters.defaultServiceMs
         let latency = warmRTT(node: s.instance.node).map { $0 + serviceMs }
-        return Prediction(pOK: pOK(name, at: now, estimates) ?? 0, latencyMs: latency)
+        return Prediction(pOK: pOK(s, at: now, estimates) ?? 0, latencyMs: latency)
     }
 
     private func currentPool(at now: Double, _ known: ServiceEstimates? = nil) -> [String] {
         // Runs twice per request: sort the service estimates once, not once per instance.
         let estimates = known ?? serviceEstimates()
         return order.filter { name in
-            guard let s = states[name], !s.suspended, let rtt = warmRTT(node: s.instance.node) else { return false }
-            let prior = priorMean(rtt: rtt, serviceMs: estimates.lowerMedian(excluding: s.serviceMs))
-            return s.predictor.pOK(at: now, priorMean: prior) >= rhoInstance
+            guard let s = states[name], !s.suspended, let p = pOK(s, at: now, estimates) else { return false }
+            return p >= rhoInstance
         }
     }
 
@@ -287,7 +284,7 @@ public final class SLOAwarePolicy: RoutingPolicy {
     private func bestEffort(_ candidates: [Instance], at now: Double, _ estimates: ServiceEstimates,
                             rng: inout SeededGenerator) -> Instance? {
         func score(_ i: Instance) -> Double {
-            let base = pOK(i.name, at: now, estimates) ?? 0.5
+            let base = pOK(states[i.name]!, at: now, estimates) ?? 0.5
             return states[i.name]!.suspended ? base - 2 : base
         }
         let best = candidates.map(score).max()!
