@@ -79,12 +79,10 @@ public struct LuaCallArguments: ~Copyable {
 
     /// Pushes a referenced Lua value (function, coroutine, …).
     public mutating func push(_ reference: LuaReference) throws {
-        // Inline (no call through `state`): hot paths pass parameters by reference on every call.
-        guard reference.stateID == stateID else {
-            throw LuaError(kind: .runtime, message: "a \(reference.typeName) reference from another Lua state")
-        }
+        // Checked by identity (no call through `state`): hot paths pass parameters by reference.
+        let slot = try reference.slot(in: stateID)
         guard reserve() else { return }
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(reference.ref))
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(slot))
     }
 
     /// Pushes any value (tables are built on each call).

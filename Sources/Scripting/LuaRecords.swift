@@ -1,8 +1,8 @@
 import CLua
 import CLuaSupport
 
-/// One record table being filled by ``LuaCallArguments/pushRecords(count:fields:_:)``: string
-/// keys set straight on the Lua stack, no ``LuaValue`` marshalling.
+/// One record table of a ``LuaRecordCache`` being filled: string keys set straight on the Lua
+/// stack, no ``LuaValue`` marshalling.
 public struct LuaRecord: ~Copyable {
     let L: OpaquePointer
 
@@ -44,27 +44,6 @@ public struct LuaRecord: ~Copyable {
     private func setField(_ key: StaticString) {
         key.withUTF8Buffer { bytes in
             bytes.baseAddress.map { lua_setfield(L, -2, UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-        }
-    }
-}
-
-extension LuaCallArguments {
-    /// Pushes a new sequence table of `count` records, record `i` (0-based) filled by
-    /// `fill(i, record)` with up to `fields` fields: the cheap way to hand a list of small
-    /// structs (a pool of instances, a batch of measurements) to a plugin on a hot path.
-    public mutating func pushRecords(count: Int, fields: Int, _ fill: (Int, borrowing LuaRecord) -> Void) {
-        // The list, a record, a field value, an attribute table and one of its values.
-        guard lua_checkstack(L, 6) != 0 else {
-            overflow = true
-            return
-        }
-        self.count += 1
-        lua_createtable(L, Int32(clamping: count), 0)
-        let record = LuaRecord(L: L)
-        for i in 0..<count {
-            lua_createtable(L, 0, Int32(clamping: fields))
-            fill(i, record)
-            lua_rawseti(L, -2, lua_Integer(i + 1))
         }
     }
 }
@@ -191,7 +170,7 @@ extension LuaCallArguments {
     /// Pushes the list of `cache`'s records for the keys `key(0..<count)` (see
     /// ``LuaRecordCache``); `fill` sets the fields of record `i`, all of them when `isNew`, else
     /// the ones that change.
-    public mutating func pushRecords(cachedIn cache: LuaRecordCache, count: Int, key: (Int) -> String, fields: Int,
+    mutating func pushRecords(cachedIn cache: LuaRecordCache, count: Int, key: (Int) -> String, fields: Int,
                                      _ fill: (Int, borrowing LuaRecord, Bool) -> Void) {
         guard lua_checkstack(L, 8) != 0 else {
             overflow = true
@@ -257,7 +236,7 @@ public struct LuaReferencedArguments {
 extension LuaFunctionRef {
     /// Calls `f(list, arguments...)` with the list of `records`' records for the keys
     /// `key(0..<count)` and reads its choice as ``callChoice(records:_:)`` does. `fill` sets the
-    /// fields of record `i` as in ``LuaCallArguments/pushRecords(cachedIn:count:key:fields:_:)``;
+    /// fields of record `i`, all of them when `isNew`, else the ones that change;
     /// without `refreshes` (nothing changes in records already filled) and with the same keys
     /// as the last call, if the plugin left the list alone, the call is a single C call that
     /// touches no record: the path of a balancer plugin on every proxied request.

@@ -33,6 +33,15 @@ public class LuaReference {
 
     deinit { release() }
 
+    /// The registry slot to push, checked to belong to the state identified by `stateID` (hot
+    /// paths compare identities instead of retaining the state).
+    func slot(in stateID: ObjectIdentifier) throws -> Int32 {
+        guard self.stateID == stateID else {
+            throw LuaError(kind: .runtime, message: "a \(typeName) reference from another Lua state")
+        }
+        return ref
+    }
+
     /// Whether both references denote the same Lua value (raw equality).
     public func isSameValue(as other: LuaReference) -> Bool {
         guard state === other.state else { return false }

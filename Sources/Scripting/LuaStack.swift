@@ -57,10 +57,7 @@ extension LuaState {
     }
 
     func push(_ reference: LuaReference, on L: OpaquePointer) throws {
-        guard reference.stateID == ObjectIdentifier(self) else {
-            throw LuaError(kind: .runtime, message: "a \(reference.typeName) reference from another Lua state")
-        }
-        lua_rawgeti(L, clua_registryindex(), lua_Integer(reference.ref))
+        lua_rawgeti(L, clua_registryindex(), lua_Integer(try reference.slot(in: ObjectIdentifier(self))))
     }
 
     /// Pushes the userdata of `object`: the cached one while Lua holds it, else a new one.
