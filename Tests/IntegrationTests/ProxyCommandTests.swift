@@ -294,9 +294,7 @@ struct ProxyServeCommandTests {
     func passThrough() async throws {
         let upstream = try await EchoUpstream.start(name: "u1")
         defer { Task { await upstream.stop() } }
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["alpha": [("a1", upstream.address)]])
+        let registry = try RegistryFileFixture.temporary(["alpha": [("a1", upstream.address)]])
         let server = try await ServeProcess.start(registry: registry.path)  // default balancer: slo_aware
         defer { server.kill() }
 
@@ -331,9 +329,7 @@ struct ProxyServeCommandTests {
     func namingHealthAndMetrics() async throws {
         let a = try await EchoUpstream.start(name: "a1"), b = try await EchoUpstream.start(name: "b1")
         defer { Task { await a.stop(); await b.stop() } }
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["alpha": [("a1", a.address)], "beta": [("b1", b.address)]])
+        let registry = try RegistryFileFixture.temporary(["alpha": [("a1", a.address)], "beta": [("b1", b.address)]])
         let server = try await ServeProcess.start(registry: registry.path, arguments: ["--balancer", "nodeport"])
         defer { server.kill() }
         let port = server.port
@@ -372,9 +368,7 @@ struct ProxyServeCommandTests {
         // Two instances that refuse connections.
         let gone1 = try RefusingPort(), gone2 = try RefusingPort()
         defer { withExtendedLifetime((gone1, gone2)) {} }
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["live": [("l1", live.address)], "idle": [], "dead": [("d1", gone1.address), ("d2", gone2.address)]])
+        let registry = try RegistryFileFixture.temporary(["live": [("l1", live.address)], "idle": [], "dead": [("d1", gone1.address), ("d2", gone2.address)]])
         let server = try await ServeProcess.start(registry: registry.path)
         defer { server.kill() }
         let port = server.port
@@ -403,9 +397,7 @@ struct ProxyServeCommandTests {
     func reload() async throws {
         let u1 = try await EchoUpstream.start(name: "u1"), u2 = try await EchoUpstream.start(name: "u2")
         defer { Task { await u1.stop(); await u2.stop() } }
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["alpha": [("i1", u1.address)]])
+        let registry = try RegistryFileFixture.temporary(["alpha": [("i1", u1.address)]])
         let server = try await ServeProcess.start(registry: registry.path, arguments: ["--balancer", "nodeport"])
         defer { server.kill() }
         let port = server.port
@@ -460,9 +452,7 @@ struct ProxyServeCommandTests {
     func invalidReload() async throws {
         let u1 = try await EchoUpstream.start(name: "u1"), u2 = try await EchoUpstream.start(name: "u2")
         defer { Task { await u1.stop(); await u2.stop() } }
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["alpha": [("i1", u1.address)]])
+        let registry = try RegistryFileFixture.temporary(["alpha": [("i1", u1.address)]])
         let server = try await ServeProcess.start(registry: registry.path)
         defer { server.kill() }
         let port = server.port
@@ -501,9 +491,7 @@ struct ProxyServeCommandTests {
     func failingPolicyOnReload() async throws {
         let u1 = try await EchoUpstream.start(name: "u1")
         defer { Task { await u1.stop() } }
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["alpha": [("a1", u1.address)]])
+        let registry = try RegistryFileFixture.temporary(["alpha": [("a1", u1.address)]])
         let server = try await ServeProcess.start(registry: registry.path)
         defer { server.kill() }
         let port = server.port
@@ -551,9 +539,7 @@ struct ProxyServeCommandTests {
 
     @Test("an unknown --balancer fails at start, listing the balancers")
     func unknownBalancerOption() async throws {
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["alpha": [("a1", "127.0.0.1:1")]])
+        let registry = try RegistryFileFixture.temporary(["alpha": [("a1", "127.0.0.1:1")]])
         let result = try await runAIoTwin(["proxy", "serve", "--config", registry.path, "--port", "0", "--balancer", "bogus"],
                                           timeout: 20)
         let r = try #require(result, "aiotwin proxy serve kept running")
@@ -567,9 +553,7 @@ struct ProxyServeCommandTests {
     func malformed() async throws {
         let upstream = try await EchoUpstream.start(name: "u1")
         defer { Task { await upstream.stop() } }
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["alpha": [("a1", upstream.address)]])
+        let registry = try RegistryFileFixture.temporary(["alpha": [("a1", upstream.address)]])
         let server = try await ServeProcess.start(registry: registry.path)
         defer { server.kill() }
         let port = server.port
@@ -598,9 +582,7 @@ struct ProxyServeCommandTests {
     func signals(_ signal: Int32) async throws {
         let upstream = try await EchoUpstream.start(name: "u1")
         defer { Task { await upstream.stop() } }
-        let dir = try AIoTwinBinary.temporaryDirectory()
-        let registry = RegistryFileFixture(directory: dir)
-        try registry.write(["alpha": [("a1", upstream.address)]])
+        let registry = try RegistryFileFixture.temporary(["alpha": [("a1", upstream.address)]])
         let server = try await ServeProcess.start(registry: registry.path)
         defer { server.kill() }
         // An idle keep-alive client connection (and a pooled upstream connection) stay open.

@@ -482,6 +482,13 @@ struct RegistryFileFixture {
         path = directory + "/" + name
     }
 
+    /// A registry file in a new temporary directory, holding `services` (see ``write(_:balancers:)``).
+    static func temporary(_ services: [String: [(name: String, address: String)]]) throws -> RegistryFileFixture {
+        let registry = RegistryFileFixture(directory: try AIoTwinBinary.temporaryDirectory())
+        try registry.write(services)
+        return registry
+    }
+
     /// Writes services → instances (`name`, `address`); `balancers` gives a service's balancer.
     func write(_ services: [String: [(name: String, address: String)]], balancers: [String: String] = [:]) throws {
         var object: [String: Any] = [:]
