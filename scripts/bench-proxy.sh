@@ -243,15 +243,17 @@ POOL_AFTER=$(pool_size "$PROXY")
 
 # --- 1b. the cost of a Lua balancer ---------------------------------------------------------------
 if [ -n "$LUA_BALANCER" ]; then
+    # start_serve NAME BALANCER: a fresh `aiotwin proxy serve` on the registry; prints its port.
+    start_serve() {
+        start "$1" "$WORK/$1.log" $SERVE_CMD --balancer "$2" --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS"
+    }
     : >"$WORK/lua-rounds"
     for round in $(seq 1 "$LUA_ROUNDS"); do
         # Start order alternates; both are warmed up, then loaded at the same time.
         if [ $((round % 2)) = 1 ]; then
-            B_PORT=$(start lua-builtin "$WORK/lua-builtin.log" $SERVE_CMD --balancer slo_aware --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
-            L_PORT=$(start lua-plugin "$WORK/lua-plugin.log" $SERVE_CMD --balancer "$LUA_BALANCER" --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
+            B_PORT=$(start_serve lua-builtin slo_aware); L_PORT=$(start_serve lua-plugin "$LUA_BALANCER")
         else
-            L_PORT=$(start lua-plugin "$WORK/lua-plugin.log" $SERVE_CMD --balancer "$LUA_BALANCER" --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
-            B_PORT=$(start lua-builtin "$WORK/lua-builtin.log" $SERVE_CMD --balancer slo_aware --registry "$WORK/registry.json" --port 0 --threads "$PROXY_THREADS")
+            L_PORT=$(start_serve lua-plugin "$LUA_BALANCER"); B_PORT=$(start_serve lua-builtin slo_aware)
         fi
         B_PID=$(pid_of lua-builtin); L_PID=$(pid_of lua-plugin)
         wrk -t1 -c32 -d1s -H "$SERVICE_HEADER" "http://127.0.0.1:$B_PORT/" >/dev/null & WARM=$!
